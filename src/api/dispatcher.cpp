@@ -1,0 +1,172 @@
+#include "api/dispatcher.hpp"
+
+#include "api/routes.hpp"
+#include "core/crypto.hpp"
+#include "observability/log.hpp"
+
+#include <boost/url/parse.hpp>
+
+#include <array>
+#include <chrono>
+#include <exception>
+
+namespace authd::api {
+
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+log::level level_for(bhttp::status status)
+{
+    const unsigned code = static_cast<unsigned>(status);
+    return code >= 500 ? log::level::error : log::level::info;
+}
+
+}  // namespace
+
+dispatcher::dispatcher(handlers& handlers, session::session_service& sessions, const session_cookie& cookie,
+                       auth::origin_policy origins)
+    : handlers_(handlers), sessions_(sessions), cookie_(cookie), origins_(std::move(origins))
+{
+    std::array<std::uint8_t, 4> prefix{};
+    crypto::random_bytes(prefix);
+    id_prefix_ = crypto::hex_encode(prefix);
+}
+
+std::string dispatcher::next_request_id()
+{
+    return id_prefix_ + "-" + std::to_string(counter_.fetch_add(1, std::memory_order_relaxed) + 1);
+}
+
+http::response dispatcher::finish(reply r, unsigned version, const std::string& request_id) const
+{
+    http::response res{r.status, version};
+    if (!r.body.empty()) {
+        res.set(bhttp::field::content_type, "application/json; charset=utf-8");
+        res.body() = std::move(r.body);
+    }
+    // Answers about sessions must never be cached by a browser or a proxy.
+    res.set(bhttp::field::cache_control, "no-store");
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set("Referrer-Policy", "no-referrer");
+    res.set("X-Frame-Options", "DENY");
+    res.set("X-Request-Id", request_id);
+    for (auto& cookie : r.set_cookies) {
+        res.insert(bhttp::field::set_cookie, cookie);
+    }
+    for (auto& [name, value] : r.headers) {
+        res.set(name, value);
+    }
+    return res;
+}
+
+task<reply> dispatcher::run_pipeline(request_context& ctx, std::string_view& route_name)
+{
+    const auto matched = match_route(ctx.path, ctx.req.method());
+    if (matched.matched == nullptr) {
+        if (matched.allow.empty()) {
+            co_return error_reply(errc::not_found, ctx.lang);
+        }
+        reply r = error_reply(errc::method_not_allowed, ctx.lang);
+        r.headers.emplace_back("Allow", matched.allow);
+        co_return r;
+    }
+    const route& r = *matched.matched;
+    route_name = r.pattern;
+    ctx.path_params = matched.params;
+
+    if (r.needs_session) {
+        // 401 comes before any CSRF check: no oracle for guessing tokens without a session.
+        if (!ctx.session_cookie) {
+            co_return error_reply(errc::not_authenticated, ctx.lang);
+        }
+        auto authenticated = co_await sessions_.authenticate(*ctx.session_cookie);
+        if (!authenticated) {
+            const errc e = to_errc(authenticated.error());
+            if (e != errc::not_authenticated) {
+                co_return error_reply(r.on_store_failure, ctx.lang);
+            }
+            reply denied = error_reply(errc::not_authenticated, ctx.lang);
+            denied.set_cookies.push_back(cookie_.expire());  // a dead cookie is removed from the browser
+            co_return denied;
+        }
+        ctx.session = std::move(*authenticated);
+    }
+    if (r.needs_csrf && ctx.session) {
+        const bool token_ok = auth::csrf_token_matches(ctx.session->csrf_token, ctx.req["X-CSRF-Token"]);
+        const bool origin_ok = auth::origin_allowed(origins_, ctx.req[bhttp::field::origin],
+                                                    ctx.req[bhttp::field::referer], ctx.req[bhttp::field::host]);
+        if (!token_ok || !origin_ok) {
+            log::warn("csrf check failed", {{"request_id", ctx.request_id},
+                                            {"reason", !token_ok ? "token" : "origin"},
+                                            {"session", session::log_ref(ctx.session->hash)}});
+            co_return error_reply(errc::csrf_failed, ctx.lang);
+        }
+    }
+    co_return co_await r.handle(handlers_, ctx);
+}
+
+task<http::response> dispatcher::handle(http::request req, std::string client_address)
+{
+    const auto started = std::chrono::steady_clock::now();
+    std::string request_id = next_request_id();
+    const language lang = preferred_language(req[bhttp::field::accept_language]);
+    std::string_view route_name = "unmatched";
+    reply r;
+    try {
+        const auto target = boost::urls::parse_origin_form(req.target());
+        if (!target) {
+            r = error_reply(errc::bad_request, lang);
+        } else {
+            request_context ctx{
+                .req = req,
+                .path = target->encoded_path(),
+                .query = {},
+                .path_params = {},
+                .client = {.ip_address = client_address, .user_agent = std::string(req[bhttp::field::user_agent])},
+                .lang = lang,
+                .request_id = request_id,
+                .session_cookie = cookie_.read(req[bhttp::field::cookie]),
+                .session = std::nullopt,
+            };
+            for (const auto& param : target->params()) {
+                ctx.query.emplace_back(param.key, param.value);
+            }
+            r = co_await run_pipeline(ctx, route_name);
+        }
+    } catch (const std::exception& e) {
+        log::error("request failed with an exception", {{"request_id", request_id}, {"error", e.what()}});
+        r = error_reply(errc::internal_error, lang);
+    }
+    const auto status = r.status;
+    http::response res = finish(std::move(r), req.version(), request_id);
+    const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    if (log::enabled(level_for(status))) {
+        log::write(level_for(status), "request",
+                   {{"method", std::string_view(bhttp::to_string(req.method()))},
+                    {"route", route_name},
+                    {"status", static_cast<int>(status)},
+                    {"latency_us", static_cast<std::int64_t>(latency.count())},
+                    {"request_id", request_id},
+                    {"client", client_address}});
+    }
+    co_return res;
+}
+
+http::response dispatcher::reject(http::rejection why, const http::request* header, const std::string& client_address)
+{
+    const std::string request_id = next_request_id();
+    const language lang = header != nullptr ? preferred_language((*header)[bhttp::field::accept_language]) : language::en;
+    errc e = errc::bad_request;
+    switch (why) {
+    case http::rejection::malformed: e = errc::bad_request; break;
+    case http::rejection::headers_too_large: e = errc::headers_too_large; break;
+    case http::rejection::body_too_large: e = errc::payload_too_large; break;
+    }
+    reply r = error_reply(e, lang);
+    log::warn("request rejected", {{"status", static_cast<int>(r.status)}, {"request_id", request_id},
+                                   {"client", client_address}});
+    return finish(std::move(r), header != nullptr ? header->version() : 11, request_id);
+}
+
+}  // namespace authd::api

@@ -1,0 +1,46 @@
+// One function per endpoint: decode the request, call one domain function, render the contract's
+// JSON. Authentication and CSRF have already run when a handler is called (see routes.cpp).
+#pragma once
+
+#include "api/reply.hpp"
+#include "api/request_context.hpp"
+#include "api/session_cookie.hpp"
+#include "auth/auth_service.hpp"
+#include "core/async.hpp"
+#include "session/session_service.hpp"
+
+namespace authd::api {
+
+struct handler_options {
+    bool clear_site_data = false;
+};
+
+class handlers {
+public:
+    // Every dependency is owned by the application and outlives the handlers.
+    handlers(auth::auth_service& auth, session::session_service& sessions, const session_cookie& cookie,
+             handler_options options);
+
+    task<reply> register_user(request_context& ctx);
+    task<reply> log_in(request_context& ctx);
+    task<reply> log_out(request_context& ctx);
+    task<reply> me(request_context& ctx);
+    task<reply> csrf(request_context& ctx);
+    task<reply> list_sessions(request_context& ctx);
+    task<reply> revoke_session(request_context& ctx);
+    task<reply> revoke_other_sessions(request_context& ctx);
+    task<reply> change_password(request_context& ctx);
+    task<reply> health(request_context& ctx);
+    task<reply> ready(request_context& ctx);
+
+private:
+    // Set-Cookie for a freshly started session ("remember me" sessions get a Max-Age).
+    std::string set_cookie_for(const session::started_session& started) const;
+
+    auth::auth_service& auth_;
+    session::session_service& sessions_;
+    const session_cookie& cookie_;
+    handler_options options_;
+};
+
+}  // namespace authd::api

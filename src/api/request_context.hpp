@@ -1,0 +1,39 @@
+// Everything a handler may know about the request it serves.
+#pragma once
+
+#include "api/error_catalog.hpp"
+#include "http/server.hpp"
+#include "session/session_record.hpp"
+#include "session/session_service.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace authd::api {
+
+struct request_context {
+    const http::request& req;
+    std::string_view path;
+    std::vector<std::pair<std::string, std::string>> query;  // decoded
+    std::vector<std::string> path_params;                    // the {placeholders} of the route, in order
+    session::client_info client;
+    language lang = language::en;
+    std::string request_id;
+    std::optional<std::string_view> session_cookie;  // the raw cookie value, if one was sent
+    std::optional<session::session_record> session;  // set for routes that need a session
+
+    const std::string* query_param(std::string_view name) const
+    {
+        for (const auto& [k, v] : query) {
+            if (k == name) {
+                return &v;
+            }
+        }
+        return nullptr;
+    }
+};
+
+}  // namespace authd::api

@@ -1,0 +1,87 @@
+#include "api/routes.hpp"
+
+#include <array>
+
+namespace authd::api {
+
+using boost::beast::http::verb;
+
+namespace {
+
+// A plain function per handler (not a member pointer invoked inside co_await: g++ 12 miscompiles that).
+template <task<reply> (handlers::*Member)(request_context&)>
+task<reply> call(handlers& h, request_context& ctx)
+{
+    return (h.*Member)(ctx);
+}
+
+}  // namespace
+
+std::span<const route> route_table()
+{
+    // Every state-changing route that runs with a session is CSRF-checked (API.md, "CSRF").
+    static const std::array routes{
+        route{verb::post, "/auth/register", false, false, errc::internal_error, call<&handlers::register_user>},
+        route{verb::post, "/auth/login", false, false, errc::internal_error, call<&handlers::log_in>},
+        route{verb::post, "/auth/logout", true, true, errc::logout_failed, call<&handlers::log_out>},
+        route{verb::get, "/auth/me", true, false, errc::internal_error, call<&handlers::me>},
+        route{verb::get, "/auth/csrf", true, false, errc::internal_error, call<&handlers::csrf>},
+        route{verb::get, "/auth/sessions", true, false, errc::internal_error, call<&handlers::list_sessions>},
+        route{verb::delete_, "/auth/sessions", true, true, errc::internal_error, call<&handlers::revoke_other_sessions>},
+        route{verb::delete_, "/auth/sessions/{id}", true, true, errc::internal_error, call<&handlers::revoke_session>},
+        route{verb::post, "/auth/password", true, true, errc::internal_error, call<&handlers::change_password>},
+        route{verb::get, "/health", false, false, errc::internal_error, call<&handlers::health>},
+        route{verb::get, "/ready", false, false, errc::internal_error, call<&handlers::ready>},
+    };
+    return routes;
+}
+
+namespace {
+
+// Matches `path` against `pattern` segment by segment, collecting {placeholder} values.
+bool matches(std::string_view pattern, std::string_view path, std::vector<std::string>& params)
+{
+    params.clear();
+    while (!pattern.empty() && !path.empty()) {
+        const auto p_end = pattern.find('/', 1);
+        const auto s_end = path.find('/', 1);
+        const std::string_view p_seg = pattern.substr(0, p_end);
+        const std::string_view s_seg = path.substr(0, s_end);
+        if (p_seg.size() > 2 && p_seg[1] == '{') {
+            if (s_seg.size() < 2) {
+                return false;  // "/" alone: an empty segment
+            }
+            params.emplace_back(s_seg.substr(1));
+        } else if (p_seg != s_seg) {
+            return false;
+        }
+        pattern = p_end == std::string_view::npos ? std::string_view{} : pattern.substr(p_end);
+        path = s_end == std::string_view::npos ? std::string_view{} : path.substr(s_end);
+    }
+    return pattern.empty() && path.empty();
+}
+
+}  // namespace
+
+route_match match_route(std::string_view path, verb method)
+{
+    route_match out;
+    std::vector<std::string> params;
+    for (const route& r : route_table()) {
+        if (!matches(r.pattern, path, params)) {
+            continue;
+        }
+        if (r.method == method) {
+            out.matched = &r;
+            out.params = std::move(params);
+            return out;
+        }
+        if (!out.allow.empty()) {
+            out.allow += ", ";
+        }
+        out.allow += std::string(boost::beast::http::to_string(r.method));
+    }
+    return out;
+}
+
+}  // namespace authd::api

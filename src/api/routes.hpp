@@ -1,0 +1,34 @@
+// The route table: every endpoint with what it requires (a session, CSRF), matched path-then-verb.
+#pragma once
+
+#include "api/handlers.hpp"
+
+#include <boost/beast/http/verb.hpp>
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace authd::api {
+
+struct route {
+    boost::beast::http::verb method;
+    std::string_view pattern;  // "/auth/sessions/{id}": {name} matches one non-empty segment
+    bool needs_session;        // 401 before the handler when the session is missing or ended
+    bool needs_csrf;           // 403 before the handler unless the CSRF token and Origin pass
+    errc on_store_failure;     // the answer when the store fails while authenticating
+    task<reply> (*handle)(handlers&, request_context&);
+};
+
+std::span<const route> route_table();
+
+struct route_match {
+    const route* matched = nullptr;  // null: see allow
+    std::vector<std::string> params;
+    std::string allow;  // when the path exists but not for this method: its methods ("GET, POST")
+};
+
+route_match match_route(std::string_view path, boost::beast::http::verb method);
+
+}  // namespace authd::api

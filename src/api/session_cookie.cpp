@@ -1,0 +1,21 @@
+#include "api/session_cookie.hpp"
+
+namespace authd::api {
+
+std::optional<std::string_view> session_cookie::read(std::string_view cookie_header) const
+{
+    const auto values = http::cookie_values(cookie_header, attributes_.name);
+    if (values.empty()) {
+        return std::nullopt;
+    }
+    return values.front();
+}
+
+std::string session_cookie::set(std::string_view token, std::optional<std::chrono::seconds> max_age) const
+{
+    return http::render_set_cookie(attributes_, token, max_age);
+}
+
+std::string session_cookie::expire() const { return http::render_expired_cookie(attributes_); }
+
+}  // namespace authd::api

@@ -1,0 +1,28 @@
+// The session cookie as configured: how it is set at login and expired at logout or on 401,
+// always with the same name, Path, Domain and flags.
+#pragma once
+
+#include "http/cookie.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace authd::api {
+
+class session_cookie {
+public:
+    explicit session_cookie(http::cookie_attributes attributes) : attributes_(std::move(attributes)) {}
+
+    const std::string& name() const { return attributes_.name; }
+    // The first value of our cookie in a Cookie header, if the client sent one.
+    std::optional<std::string_view> read(std::string_view cookie_header) const;
+    std::string set(std::string_view token, std::optional<std::chrono::seconds> max_age) const;
+    std::string expire() const;
+
+private:
+    http::cookie_attributes attributes_;
+};
+
+}  // namespace authd::api

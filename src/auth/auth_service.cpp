@@ -1,0 +1,227 @@
+#include "auth/auth_service.hpp"
+
+#include "core/crypto.hpp"
+#include "observability/log.hpp"
+
+namespace authd::auth {
+
+auth_service::auth_service(user_store& users, session::session_service& sessions, audit::audit_log& audit,
+                           password_hasher& hasher, login_limiter& limiter)
+    : users_(users), sessions_(sessions), audit_(audit), hasher_(hasher), limiter_(limiter)
+{
+}
+
+task<void> auth_service::record(audit::event_type type, std::optional<std::string> user_id,
+                                const client_info& client, std::string message,
+                                std::optional<session::token_hash> session)
+{
+    audit::audit_event event{
+        .type = type,
+        .user_id = std::move(user_id),
+        .ip_address = client.ip_address,
+        .user_agent = client.user_agent,
+        .message = std::move(message),
+        .session_ref = session ? std::optional{session::log_ref(*session)} : std::nullopt,
+        .created_at = sessions_.now(),
+    };
+    const auto appended = co_await audit_.append(std::move(event));
+    if (!appended) {
+        log::error("audit write failed", {{"event_type", audit::to_string(type)}, {"error", appended.error().message()}});
+    }
+}
+
+task<result<user>> auth_service::register_user(std::string email, std::string password, client_info client)
+{
+    auto hashed = co_await hasher_.hash(std::move(password));
+    if (!hashed) {
+        co_return hashed.error();
+    }
+    user account{
+        .id = crypto::random_uuid(),
+        .email = std::move(email),
+        .password_hash = std::move(*hashed),
+        .role = "user",
+        .created_at = sessions_.now(),
+    };
+    auto inserted = co_await users_.insert(account);
+    if (!inserted) {
+        co_return inserted.error();
+    }
+    co_await record(audit::event_type::user_register, account.id, client, "User registered: " + account.email,
+                    std::nullopt);
+    co_return account;
+}
+
+std::chrono::seconds auth_service::login_retry_after(const std::string& email, const std::string& address)
+{
+    return limiter_.retry_after(email, address).value_or(std::chrono::seconds{1});
+}
+
+task<result<login_success>> auth_service::log_in(std::string email, std::string password, bool remember_me,
+                                                 client_info client, std::optional<std::string> previous_cookie)
+{
+    if (limiter_.retry_after(email, client.ip_address)) {
+        co_return errc::rate_limited;
+    }
+    auto found = co_await users_.find_by_email(email);
+    if (!found) {
+        co_return found.error();
+    }
+    // Unknown email and wrong password do the same Argon2id work and give the same answer.
+    auto verified = *found ? co_await hasher_.verify((*found)->password_hash, std::move(password))
+                           : co_await hasher_.verify_dummy(std::move(password));
+    if (!verified) {
+        co_return verified.error();
+    }
+    if (!*verified) {
+        limiter_.record_failure(email, client.ip_address);
+        co_await record(audit::event_type::user_login_failed, *found ? std::optional{(*found)->id} : std::nullopt,
+                        client, "Failed login for " + email, std::nullopt);
+        co_return errc::invalid_credentials;
+    }
+    limiter_.record_success(email);
+    user account = std::move(**found);
+
+    if (previous_cookie) {
+        if (const auto old_hash = session::hash_cookie_value(*previous_cookie)) {
+            // Best effort: the browser replaces the cookie anyway; this only ends the orphan early.
+            (void)co_await sessions_.store().remove(*old_hash);
+        }
+    }
+    auto started = co_await sessions_.start(account.id, remember_me, client);
+    if (!started) {
+        co_return started.error();
+    }
+    co_await record(audit::event_type::user_login, account.id, client,
+                    remember_me ? "User logged in (remember me)" : "User logged in", started->record.hash);
+    co_return login_success{std::move(account), std::move(*started)};
+}
+
+task<result<std::size_t>> auth_service::log_out(session_record current, bool all_devices, client_info client)
+{
+    std::size_t ended = 0;
+    if (all_devices) {
+        auto removed = co_await sessions_.store().remove_user_sessions(current.user_id, current.hash, false);
+        if (!removed) {
+            log::error("logout failed", {{"session", session::log_ref(current.hash)}, {"error", removed.error().message()}});
+            co_return errc::logout_failed;
+        }
+        if (!*removed) {
+            co_return errc::not_authenticated;
+        }
+        ended = **removed;
+    } else {
+        auto removed = co_await sessions_.store().remove(current.hash);
+        if (!removed) {
+            log::error("logout failed", {{"session", session::log_ref(current.hash)}, {"error", removed.error().message()}});
+            co_return errc::logout_failed;
+        }
+        if (!*removed) {
+            co_return errc::not_authenticated;  // a concurrent logout with the same cookie won
+        }
+        ended = 1;
+    }
+    if (all_devices) {
+        co_await record(audit::event_type::user_logout_all, current.user_id, client,
+                        "User logged out from all devices (" + std::to_string(ended) + " sessions)", current.hash);
+    } else {
+        co_await record(audit::event_type::user_logout, current.user_id, client, "User logged out", current.hash);
+    }
+    co_return ended;
+}
+
+task<result<user>> auth_service::current_user(session_record current)
+{
+    auto found = co_await users_.find_by_id(current.user_id);
+    if (!found) {
+        co_return found.error();
+    }
+    if (!*found) {
+        co_return errc::not_authenticated;
+    }
+    co_return std::move(**found);
+}
+
+task<result<std::vector<session_record>>> auth_service::list_sessions(session_record current)
+{
+    auto listed = co_await sessions_.store().list_for_user(current.user_id);
+    if (!listed) {
+        co_return listed.error();
+    }
+    const sys_ms now = sessions_.now();
+    std::erase_if(*listed, [&](const session_record& r) { return sessions_.is_expired(r, now); });
+    co_return std::move(*listed);
+}
+
+task<result<void>> auth_service::revoke_session(session_record current, session::token_hash target, client_info client)
+{
+    auto found = co_await sessions_.store().find(target);
+    if (!found) {
+        co_return found.error();
+    }
+    // Someone else's session and a missing one look the same: no oracle for session ids.
+    if (!*found || (*found)->user_id != current.user_id || sessions_.is_expired(**found, sessions_.now())) {
+        co_return errc::not_found;
+    }
+    auto removed = co_await sessions_.store().remove(target);
+    if (!removed) {
+        co_return removed.error();
+    }
+    if (!*removed) {
+        co_return errc::not_found;
+    }
+    co_await record(audit::event_type::session_revoked, current.user_id, client,
+                    "Session " + session::log_ref(target) + " revoked", current.hash);
+    co_return result<void>{};
+}
+
+task<result<std::size_t>> auth_service::revoke_other_sessions(session_record current, client_info client)
+{
+    auto removed = co_await sessions_.store().remove_user_sessions(current.user_id, current.hash, true);
+    if (!removed) {
+        co_return removed.error();
+    }
+    if (!*removed) {
+        co_return errc::not_authenticated;
+    }
+    co_await record(audit::event_type::sessions_revoked_others, current.user_id, client,
+                    "Other sessions revoked (" + std::to_string(**removed) + " sessions)", current.hash);
+    co_return **removed;
+}
+
+task<result<password_change_success>> auth_service::change_password(session_record current,
+                                                                    std::string current_password,
+                                                                    std::string new_password, client_info client)
+{
+    auto account = co_await current_user(current);
+    if (!account) {
+        co_return account.error();
+    }
+    auto verified = co_await hasher_.verify(account->password_hash, std::move(current_password));
+    if (!verified) {
+        co_return verified.error();
+    }
+    if (!*verified) {
+        co_return errc::invalid_credentials;
+    }
+    auto hashed = co_await hasher_.hash(std::move(new_password));
+    if (!hashed) {
+        co_return hashed.error();
+    }
+    // The password first: if rotating the sessions then fails, the client gets 500 and can retry
+    // with the new password, and no session outlives a change it was told had succeeded.
+    if (auto updated = co_await users_.update_password_hash(account->id, std::move(*hashed)); !updated) {
+        co_return updated.error();
+    }
+    session::started_session rotated = sessions_.prepare(account->id, current.remember_me, client);
+    auto ended = co_await sessions_.store().replace_user_sessions(account->id, current.hash, rotated.record);
+    if (!ended) {
+        log::error("session rotation after password change failed", {{"error", ended.error().message()}});
+        co_return ended.error();
+    }
+    co_await record(audit::event_type::password_changed, account->id, client,
+                    "Password changed (" + std::to_string(*ended) + " other sessions ended)", rotated.record.hash);
+    co_return password_change_success{*ended, std::move(rotated)};
+}
+
+}  // namespace authd::auth

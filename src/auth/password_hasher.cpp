@@ -1,0 +1,84 @@
+#include "auth/password_hasher.hpp"
+
+#include <sodium.h>
+
+#include <stdexcept>
+
+namespace authd::auth {
+
+std::string hash_password(const std::string& password, const argon2_cost& cost)
+{
+    char out[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str_alg(out, password.data(), password.size(), cost.ops_limit, cost.mem_limit,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0) {
+        return {};  // out of memory
+    }
+    return out;
+}
+
+bool verify_password(const std::string& password_hash, const std::string& password)
+{
+    if (password_hash.rfind("$argon2id$", 0) != 0) {
+        return false;
+    }
+    return crypto_pwhash_str_verify(password_hash.c_str(), password.data(), password.size()) == 0;
+}
+
+password_hasher::password_hasher(std::size_t threads, std::size_t queue_limit, argon2_cost cost)
+    : pool_(threads), queue_limit_(queue_limit), cost_(cost), dummy_hash_(hash_password("authd-dummy-password", cost))
+{
+    if (dummy_hash_.empty()) {
+        throw std::runtime_error("argon2id: not enough memory for the configured cost");
+    }
+}
+
+password_hasher::~password_hasher() { stop(); }
+
+void password_hasher::stop()
+{
+    pool_.stop();
+    pool_.join();
+}
+
+template <class Fn>
+task<std::invoke_result_t<Fn&>> password_hasher::submit(Fn fn)
+{
+    // The count covers a job from submission until it has run: it is the queue depth.
+    if (in_flight_.fetch_add(1, std::memory_order_relaxed) >= queue_limit_) {
+        in_flight_.fetch_sub(1, std::memory_order_relaxed);
+        return ready(std::invoke_result_t<Fn&>{errc::service_busy});
+    }
+    return run_on(pool_.get_executor(), [this, fn = std::move(fn)]() mutable {
+        auto value = fn();
+        in_flight_.fetch_sub(1, std::memory_order_relaxed);
+        return value;
+    });
+}
+
+task<result<std::string>> password_hasher::hash(std::string password)
+{
+    return submit([password = std::move(password), cost = cost_]() -> result<std::string> {
+        std::string hashed = hash_password(password, cost);
+        if (hashed.empty()) {
+            return errc::internal_error;
+        }
+        return hashed;
+    });
+}
+
+task<result<bool>> password_hasher::verify(std::string password_hash, std::string password)
+{
+    return submit([hash = std::move(password_hash), password = std::move(password)]() -> result<bool> {
+        return verify_password(hash, password);
+    });
+}
+
+task<result<bool>> password_hasher::verify_dummy(std::string password)
+{
+    return submit([this, password = std::move(password)]() -> result<bool> {
+        (void)verify_password(dummy_hash_, password);
+        return false;  // even if someone types the dummy password: there is no account
+    });
+}
+
+}  // namespace authd::auth

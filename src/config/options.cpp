@@ -1,0 +1,306 @@
+#include "config/options.hpp"
+
+#include "http/cookie.hpp"
+
+#include <charconv>
+#include <functional>
+#include <span>
+
+namespace authd::config {
+namespace {
+
+using setter = std::function<std::optional<std::string>(settings&, std::string_view)>;
+
+struct option {
+    std::string_view flag;  // without the leading "--"
+    std::string_view env;
+    std::string_view default_text;
+    std::string_view help;
+    bool is_switch;  // a boolean that may be given as a bare flag
+    setter apply;    // the error text, or nullopt when the value was accepted
+};
+
+std::optional<std::size_t> parse_size(std::string_view text)
+{
+    std::size_t value = 0;
+    std::size_t multiplier = 1;
+    if (text.ends_with("KiB") || text.ends_with("k")) {
+        multiplier = 1024;
+    } else if (text.ends_with("MiB") || text.ends_with("m")) {
+        multiplier = 1024 * 1024;
+    }
+    const auto digits_end = text.find_first_not_of("0123456789");
+    const std::string_view digits = text.substr(0, digits_end);
+    if (digits.empty() || (digits_end != std::string_view::npos && multiplier == 1)) {
+        return std::nullopt;
+    }
+    if (std::from_chars(digits.data(), digits.data() + digits.size(), value).ec != std::errc{}) {
+        return std::nullopt;
+    }
+    return value * multiplier;
+}
+
+std::optional<bool> parse_bool(std::string_view text)
+{
+    if (text == "1" || text == "true" || text == "yes" || text == "on") return true;
+    if (text == "0" || text == "false" || text == "no" || text == "off") return false;
+    return std::nullopt;
+}
+
+setter text_of(std::string settings::*member)
+{
+    return [member](settings& s, std::string_view v) -> std::optional<std::string> {
+        if (v.empty()) {
+            return "must not be empty";
+        }
+        s.*member = std::string(v);
+        return std::nullopt;
+    };
+}
+
+setter switch_of(bool settings::*member)
+{
+    return [member](settings& s, std::string_view v) -> std::optional<std::string> {
+        const auto b = parse_bool(v);
+        if (!b) {
+            return "must be true or false";
+        }
+        s.*member = *b;
+        return std::nullopt;
+    };
+}
+
+setter duration_of(std::chrono::milliseconds settings::*member)
+{
+    return [member](settings& s, std::string_view v) -> std::optional<std::string> {
+        const auto d = parse_duration(v);
+        if (!d || d->count() <= 0) {
+            return "must be a positive duration such as 90s, 30m, 12h or 30d";
+        }
+        s.*member = *d;
+        return std::nullopt;
+    };
+}
+
+template <class Int>
+setter count_of(Int settings::*member, std::size_t minimum)
+{
+    return [member, minimum](settings& s, std::string_view v) -> std::optional<std::string> {
+        const auto n = parse_size(v);
+        if (!n || *n < minimum) {
+            return "must be a number of at least " + std::to_string(minimum);
+        }
+        s.*member = static_cast<Int>(*n);
+        return std::nullopt;
+    };
+}
+
+const std::vector<option>& table()
+{
+    static const std::vector<option> options{
+        {"listen", "AUTHD_LISTEN", "127.0.0.1:8080", "address to listen on, host:port (port 0: pick a free one)",
+         false, text_of(&settings::listen)},
+        {"db", "AUTHD_DB", "./data/authd.db", "SQLite database file (created with its directory if missing)", false,
+         text_of(&settings::db)},
+        {"cookie-name", "AUTHD_COOKIE_NAME", "session", "session cookie name (__Host-session recommended with HTTPS)",
+         false,
+         [](settings& s, std::string_view v) -> std::optional<std::string> {
+             if (!http::is_valid_cookie_name(v)) {
+                 return "must be a valid cookie name";
+             }
+             s.cookie_name = std::string(v);
+             return std::nullopt;
+         }},
+        {"cookie-domain", "AUTHD_COOKIE_DOMAIN", "unset", "Domain attribute of the session cookie (unset: host-only)",
+         false,
+         [](settings& s, std::string_view v) -> std::optional<std::string> {
+             if (v.find_first_of(";, \t\r\n") != std::string_view::npos) {
+                 return "must be a plain domain name";
+             }
+             s.cookie_domain = v.empty() ? std::nullopt : std::optional<std::string>(v);
+             return std::nullopt;
+         }},
+        {"insecure-cookies", "AUTHD_INSECURE_COOKIES", "off", "drop the Secure attribute (plain-HTTP development only)",
+         true, switch_of(&settings::insecure_cookies)},
+        {"allowed-origins", "AUTHD_ALLOWED_ORIGINS", "own origin",
+         "comma-separated origins allowed to send state-changing requests", false,
+         [](settings& s, std::string_view v) -> std::optional<std::string> {
+             s.allowed_origins.clear();
+             while (!v.empty()) {
+                 const auto comma = v.find(',');
+                 std::string_view item = v.substr(0, comma);
+                 while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+                 while (!item.empty() && (item.back() == ' ' || item.back() == '/')) item.remove_suffix(1);
+                 if (!item.empty()) {
+                     if (!item.starts_with("http://") && !item.starts_with("https://")) {
+                         return "each origin must be http://host[:port] or https://host[:port]";
+                     }
+                     s.allowed_origins.emplace_back(item);
+                 }
+                 v = comma == std::string_view::npos ? std::string_view{} : v.substr(comma + 1);
+             }
+             return std::nullopt;
+         }},
+        {"clear-site-data", "AUTHD_CLEAR_SITE_DATA", "off",
+         "send Clear-Site-Data: \"cookies\" on logout (wipes the whole registrable domain's cookies)", true,
+         switch_of(&settings::clear_site_data)},
+        {"session-idle", "AUTHD_SESSION_IDLE", "30m", "idle timeout of a session (sliding)", false,
+         duration_of(&settings::session_idle)},
+        {"session-absolute", "AUTHD_SESSION_ABSOLUTE", "12h", "absolute lifetime of a session", false,
+         duration_of(&settings::session_absolute)},
+        {"session-remember", "AUTHD_SESSION_REMEMBER", "30d",
+         "absolute lifetime of a \"remember me\" session (no idle timeout)", false,
+         duration_of(&settings::session_remember)},
+        {"log-level", "AUTHD_LOG_LEVEL", "info", "debug, info, warn or error", false,
+         [](settings& s, std::string_view v) -> std::optional<std::string> {
+             const auto l = log::parse_level(v);
+             if (!l) {
+                 return "must be debug, info, warn or error";
+             }
+             s.log_level = *l;
+             return std::nullopt;
+         }},
+        {"threads", "AUTHD_THREADS", "0 (one per core)", "I/O worker threads", false,
+         count_of(&settings::threads, 0)},
+        {"hash-threads", "AUTHD_HASH_THREADS", "0 (half the cores)", "password-hashing (Argon2id) threads", false,
+         count_of(&settings::hash_threads, 0)},
+        {"hash-queue", "AUTHD_HASH_QUEUE", "64", "password hashes queued or running at most (then 503)", false,
+         count_of(&settings::hash_queue, 1)},
+        {"max-body", "AUTHD_MAX_BODY", "64KiB", "largest request body (then 413)", false,
+         count_of(&settings::max_body, 1024)},
+        {"max-header", "AUTHD_MAX_HEADER", "16KiB", "largest request header block (then 431)", false,
+         count_of(&settings::max_header, 1024)},
+        {"max-connections", "AUTHD_MAX_CONNECTIONS", "10000", "open client connections at most", false,
+         count_of(&settings::max_connections, 1)},
+        {"request-timeout", "AUTHD_REQUEST_TIMEOUT", "10s", "time to receive one request's header and body", false,
+         duration_of(&settings::request_timeout)},
+        {"keepalive-timeout", "AUTHD_KEEPALIVE_TIMEOUT", "30s", "idle time between requests on one connection", false,
+         duration_of(&settings::keepalive_timeout)},
+        {"shutdown-grace", "AUTHD_SHUTDOWN_GRACE", "10s", "time for requests in flight to finish on SIGTERM", false,
+         duration_of(&settings::shutdown_grace)},
+        {"purge-interval", "AUTHD_PURGE_INTERVAL", "1m", "how often expired sessions are deleted", false,
+         duration_of(&settings::purge_interval)},
+        {"login-max-failures", "AUTHD_LOGIN_MAX_FAILURES", "5",
+         "failed logins per account within the window before 429", false,
+         count_of(&settings::login_max_failures, 1)},
+        {"login-max-failures-per-address", "AUTHD_LOGIN_MAX_FAILURES_PER_ADDRESS", "50",
+         "failed logins per client address within the window before 429", false,
+         count_of(&settings::login_max_failures_per_address, 1)},
+        {"login-failure-window", "AUTHD_LOGIN_FAILURE_WINDOW", "15m", "window in which failed logins are counted",
+         false, duration_of(&settings::login_failure_window)},
+    };
+    return options;
+}
+
+const option* find_flag(std::string_view name)
+{
+    for (const auto& o : table()) {
+        if (o.flag == name) {
+            return &o;
+        }
+    }
+    return nullptr;
+}
+
+void apply(const option& o, settings& s, std::string_view value, std::string_view source,
+           std::vector<std::string>& errors)
+{
+    if (const auto problem = o.apply(s, value)) {
+        errors.push_back(std::string(source) + ": " + *problem);
+    }
+}
+
+void validate(const settings& s, std::vector<std::string>& errors)
+{
+    if (s.cookie_name.starts_with("__Host-") && (s.cookie_domain || s.insecure_cookies)) {
+        errors.emplace_back("--cookie-name: a __Host- cookie must be Secure and must not have a Domain");
+    }
+    if (s.cookie_name.starts_with("__Secure-") && s.insecure_cookies) {
+        errors.emplace_back("--cookie-name: a __Secure- cookie must be Secure");
+    }
+}
+
+}  // namespace
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text)
+{
+    using namespace std::chrono;
+    const auto digits_end = text.find_first_not_of("0123456789");
+    const std::string_view digits = text.substr(0, digits_end);
+    const std::string_view unit = digits_end == std::string_view::npos ? "s" : text.substr(digits_end);
+    long long n = 0;
+    if (digits.empty() || std::from_chars(digits.data(), digits.data() + digits.size(), n).ec != std::errc{}) {
+        return std::nullopt;
+    }
+    if (unit == "ms") return milliseconds{n};
+    if (unit == "s") return duration_cast<milliseconds>(seconds{n});
+    if (unit == "m") return duration_cast<milliseconds>(minutes{n});
+    if (unit == "h") return duration_cast<milliseconds>(hours{n});
+    if (unit == "d") return duration_cast<milliseconds>(hours{24 * n});
+    return std::nullopt;
+}
+
+parse_outcome parse(const std::vector<std::string>& args, const char* (*getenv)(const char*))
+{
+    parse_outcome out;
+    for (const auto& o : table()) {
+        if (const char* value = getenv(std::string(o.env).c_str()); value != nullptr) {
+            apply(o, out.values, value, o.env, out.errors);
+        }
+    }
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string_view arg = args[i];
+        if (arg == "--help" || arg == "-h") {
+            out.help = true;
+            continue;
+        }
+        if (arg == "--version") {
+            out.version = true;
+            continue;
+        }
+        if (!arg.starts_with("--")) {
+            out.errors.push_back("unexpected argument '" + std::string(arg) + "'");
+            continue;
+        }
+        arg.remove_prefix(2);
+        std::optional<std::string_view> inline_value;
+        if (const auto eq = arg.find('='); eq != std::string_view::npos) {
+            inline_value = arg.substr(eq + 1);
+            arg = arg.substr(0, eq);
+        }
+        const option* o = find_flag(arg);
+        if (o == nullptr) {
+            out.errors.push_back("unknown option '--" + std::string(arg) + "' (see --help)");
+            continue;
+        }
+        const std::string source = "--" + std::string(o->flag);
+        if (inline_value) {
+            apply(*o, out.values, *inline_value, source, out.errors);
+        } else if (o->is_switch) {
+            apply(*o, out.values, "true", source, out.errors);
+        } else if (i + 1 < args.size()) {
+            apply(*o, out.values, args[++i], source, out.errors);
+        } else {
+            out.errors.push_back(source + ": needs a value");
+        }
+    }
+    validate(out.values, out.errors);
+    return out;
+}
+
+std::string help_text()
+{
+    std::string out =
+        "authd: session authentication service\n\n"
+        "usage: authd [options]\n\n"
+        "Every option is also read from its environment variable; the flag wins.\n\n";
+    for (const auto& o : table()) {
+        std::string left = "  --" + std::string(o.flag) + (o.is_switch ? "" : " VALUE");
+        left.resize(std::max<std::size_t>(left.size() + 1, 40), ' ');
+        out += left + std::string(o.help) + "\n";
+        out += std::string(40, ' ') + "env " + std::string(o.env) + ", default " + std::string(o.default_text) + "\n";
+    }
+    return out;
+}
+
+}  // namespace authd::config

@@ -1,0 +1,30 @@
+// Reads settings from AUTHD_* environment variables and --flags (a flag wins over its variable),
+// and renders --help, all from one option table.
+#pragma once
+
+#include "config/settings.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace authd::config {
+
+struct parse_outcome {
+    settings values;
+    std::vector<std::string> errors;  // every problem at once, each naming its option
+    bool help = false;
+    bool version = false;
+};
+
+// `args` excludes the program name; `getenv` looks up environment variables (nullptr: unset).
+parse_outcome parse(const std::vector<std::string>& args, const char* (*getenv)(const char*));
+
+std::string help_text();
+
+// "90s", "30m", "12h", "30d", "500ms", or a plain number of seconds.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+
+}  // namespace authd::config

@@ -1,0 +1,270 @@
+#include "http/server.hpp"
+
+#include "observability/log.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <stdexcept>
+
+namespace authd::http {
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr auto with_error = net::as_tuple(net::use_awaitable);
+constexpr std::size_t read_chunk = 4096;
+// After refusing a request, how long and how much of its remainder is read and discarded so that
+// the client sees the answer instead of a connection reset.
+constexpr auto linger_time = std::chrono::seconds{2};
+constexpr std::size_t linger_bytes = 4 * 1024 * 1024;
+
+bool is_disconnect(const boost::system::error_code& ec)
+{
+    return ec == bhttp::error::end_of_stream || ec == net::error::eof || ec == beast::error::timeout ||
+           ec == net::error::operation_aborted || ec == net::error::connection_reset ||
+           ec == bhttp::error::partial_message;
+}
+
+tcp::endpoint parse_endpoint(const std::string& address)
+{
+    const auto colon = address.rfind(':');
+    if (colon == std::string::npos) {
+        throw std::runtime_error("listen address must be host:port, got '" + address + "'");
+    }
+    std::string host = address.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    }
+    boost::system::error_code ec;
+    const auto ip = net::ip::make_address(host, ec);
+    const std::string port_text = address.substr(colon + 1);
+    char* end = nullptr;
+    const unsigned long port = std::strtoul(port_text.c_str(), &end, 10);
+    if (ec || port_text.empty() || *end != '\0' || port > 65535) {
+        throw std::runtime_error("invalid listen address '" + address + "'");
+    }
+    return {ip, static_cast<unsigned short>(port)};
+}
+
+}  // namespace
+
+struct server::connection {
+    explicit connection(tcp::socket socket) : stream(std::move(socket)) {}
+    beast::tcp_stream stream;
+    std::string client_address;
+    bool idle = true;  // waiting for the next request; only touched on the connection's strand
+};
+
+server::server(net::io_context& ioc, request_handler& handler, server_limits limits)
+    : ioc_(ioc), handler_(handler), limits_(limits), acceptor_(net::make_strand(ioc))
+{
+}
+
+server::~server() = default;
+
+tcp::endpoint server::listen(const std::string& address)
+{
+    const tcp::endpoint endpoint = parse_endpoint(address);
+    boost::system::error_code ec;
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) {
+        acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    }
+    if (!ec) {
+        acceptor_.bind(endpoint, ec);
+    }
+    if (!ec) {
+        acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    }
+    if (ec) {
+        throw std::runtime_error("cannot listen on " + address + ": " + ec.message());
+    }
+    return acceptor_.local_endpoint();
+}
+
+void server::start()
+{
+    net::co_spawn(acceptor_.get_executor(), accept_loop(), [](const std::exception_ptr& e) {
+        if (e) {
+            log::error("accept loop ended by an exception");
+        }
+    });
+}
+
+void server::stop()
+{
+    if (stopping_.exchange(true)) {
+        return;
+    }
+    net::post(acceptor_.get_executor(), [this] {
+        boost::system::error_code ignored;
+        acceptor_.close(ignored);
+    });
+    std::lock_guard lock(connections_mutex_);
+    for (const auto& conn : connections_) {
+        net::post(conn->stream.get_executor(), [conn] {
+            if (conn->idle) {
+                conn->stream.cancel();  // a request in flight finishes; an idle wait ends now
+            }
+        });
+    }
+}
+
+task<void> server::accept_loop()
+{
+    while (!stopping_) {
+        auto [ec, socket] = co_await acceptor_.async_accept(net::make_strand(ioc_), with_error);
+        if (ec) {
+            if (stopping_ || ec == net::error::operation_aborted) {
+                break;
+            }
+            // Typically EMFILE: back off briefly instead of spinning.
+            log::error("accept failed", {{"error", ec.message()}});
+            net::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds{50});
+            co_await pause.async_wait(with_error);
+            continue;
+        }
+        if (open_connections_.load() >= limits_.max_connections) {
+            log::warn("connection refused: connection limit reached", {{"limit", limits_.max_connections}});
+            boost::system::error_code ignored;
+            socket.close(ignored);
+            continue;
+        }
+        socket.set_option(tcp::no_delay(true), ec);
+        auto conn = std::make_shared<connection>(std::move(socket));
+        if (const auto remote = conn->stream.socket().remote_endpoint(ec); !ec) {
+            conn->client_address = remote.address().to_string();
+        }
+        {
+            std::lock_guard lock(connections_mutex_);
+            connections_.insert(conn);
+        }
+        ++open_connections_;
+        const auto executor = conn->stream.get_executor();
+        net::co_spawn(executor, serve_connection(conn), [this, conn](const std::exception_ptr& e) {
+            if (e) {
+                log::error("connection ended by an exception", {{"client", conn->client_address}});
+            }
+            --open_connections_;
+            std::lock_guard lock(connections_mutex_);
+            connections_.erase(conn);
+        });
+    }
+}
+
+task<void> server::send_rejection(connection& conn, rejection why, const request* header)
+{
+    response res = handler_.reject(why, header, conn.client_address);
+    res.keep_alive(false);
+    res.prepare_payload();
+    conn.stream.expires_after(limits_.write_timeout);
+    auto [ec, written] = co_await bhttp::async_write(conn.stream, res, with_error);
+    if (ec) {
+        co_return;
+    }
+    // Lingering close: stop sending, then drain what the client is still sending for a moment.
+    conn.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    conn.stream.expires_after(linger_time);
+    std::size_t drained = 0;
+    char sink[read_chunk];
+    while (drained < linger_bytes) {
+        auto [rec, n] = co_await conn.stream.async_read_some(net::buffer(sink), with_error);
+        if (rec) {
+            break;
+        }
+        drained += n;
+    }
+}
+
+task<void> server::serve_connection(std::shared_ptr<connection> conn)
+{
+    beast::tcp_stream& stream = conn->stream;
+    beast::flat_buffer buffer;
+    bool first_request = true;
+    for (;;) {
+        // Between requests: wait for the first byte under the keep-alive deadline (or the request
+        // deadline on a new connection), so that an idle connection can be closed at shutdown.
+        if (buffer.size() == 0) {
+            if (stopping_) {
+                break;
+            }
+            conn->idle = true;
+            stream.expires_after(first_request ? limits_.request_timeout : limits_.keepalive_timeout);
+            auto [ec, n] = co_await stream.async_read_some(buffer.prepare(read_chunk), with_error);
+            conn->idle = false;
+            if (ec) {
+                break;
+            }
+            buffer.commit(n);
+        }
+        conn->idle = false;
+        first_request = false;
+
+        // Header and body together must arrive within the request deadline (slowloris).
+        stream.expires_after(limits_.request_timeout);
+        bhttp::request_parser<bhttp::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(limits_.header_limit));
+        parser.body_limit(limits_.body_limit);
+
+        auto [header_ec, header_bytes] = co_await bhttp::async_read_header(stream, buffer, parser, with_error);
+        if (header_ec) {
+            if (header_ec == bhttp::error::header_limit) {
+                co_await send_rejection(*conn, rejection::headers_too_large, nullptr);
+            } else if (header_ec == bhttp::error::body_limit) {
+                co_await send_rejection(*conn, rejection::body_too_large, &parser.get());
+            } else if (!is_disconnect(header_ec)) {
+                co_await send_rejection(*conn, rejection::malformed, nullptr);
+            }
+            break;
+        }
+        if (const auto length = parser.content_length(); length && *length > limits_.body_limit) {
+            co_await send_rejection(*conn, rejection::body_too_large, &parser.get());
+            break;
+        }
+        if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue") && !parser.is_done()) {
+            bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, 11};
+            auto [ec, n] = co_await bhttp::async_write(stream, go_on, with_error);
+            if (ec) {
+                break;
+            }
+        }
+        auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, with_error);
+        if (body_ec) {
+            if (body_ec == bhttp::error::body_limit) {
+                co_await send_rejection(*conn, rejection::body_too_large, &parser.get());
+            } else if (!is_disconnect(body_ec)) {
+                co_await send_rejection(*conn, rejection::malformed, nullptr);
+            }
+            break;
+        }
+
+        request req = parser.release();
+        const bool keep_alive = req.keep_alive();
+        response res = co_await handler_.handle(std::move(req), conn->client_address);
+        res.keep_alive(keep_alive && !stopping_);
+        res.prepare_payload();
+        stream.expires_after(limits_.write_timeout);
+        auto [write_ec, written] = co_await bhttp::async_write(stream, res, with_error);
+        if (write_ec || !res.keep_alive()) {
+            break;
+        }
+    }
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream.socket().close(ignored);
+}
+
+}  // namespace authd::http

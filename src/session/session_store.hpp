@@ -1,0 +1,51 @@
+// The session store: the one interface every backend (memory, SQLite, later PostgreSQL/Redis)
+// implements. Handlers and services never know which one they talk to.
+#pragma once
+
+#include "core/async.hpp"
+#include "core/errc.hpp"
+#include "session/session_record.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace authd::session {
+
+// Every write is durable when its task completes successfully; a failed write changed nothing.
+// Failures are errc::store_unavailable.
+class session_store {
+public:
+    virtual ~session_store() = default;
+
+    virtual task<result<void>> insert(session_record record) = 0;
+    virtual task<result<std::optional<session_record>>> find(token_hash hash) = 0;
+    virtual task<result<std::vector<session_record>>> list_for_user(std::string user_id) = 0;
+
+    // True for exactly one of any number of concurrent removals of the same session.
+    virtual task<result<bool>> remove(token_hash hash) = 0;
+    // Ends every session of the user, or every one but `current` when keep_current, in one atomic
+    // step that first checks `current` is still live: nullopt (nothing removed) when it is not, so
+    // that of concurrent requests with one cookie exactly one succeeds. Returns how many ended.
+    virtual task<result<std::optional<std::size_t>>> remove_user_sessions(std::string user_id, token_hash current,
+                                                                          bool keep_current) = 0;
+    // Atomically ends every session of the user and stores `replacement` (token rotation on
+    // password change). Returns how many sessions other than `current` ended.
+    virtual task<result<std::size_t>> replace_user_sessions(std::string user_id, token_hash current,
+                                                            session_record replacement) = 0;
+
+    // Best effort, asynchronous: moves last_seen_at forward. It never creates a session, so a
+    // touch that arrives after the session ended changes nothing.
+    virtual void touch(token_hash hash, sys_ms seen_at) = 0;
+
+    // Deletes sessions past their absolute expiry, and non-remember-me sessions idle since
+    // before `idle_cutoff`; returns how many.
+    virtual task<result<std::size_t>> purge_expired(sys_ms now, sys_ms idle_cutoff) = 0;
+
+    // Whether the store can serve requests (readiness probe).
+    virtual task<result<void>> ping() = 0;
+};
+
+}  // namespace authd::session

@@ -1,0 +1,211 @@
+#include "storage/sqlite/database.hpp"
+
+#include "observability/log.hpp"
+#include "storage/sqlite/migrations.hpp"
+
+#include <filesystem>
+#include <system_error>
+
+namespace authd::storage::sqlite {
+namespace {
+
+// Jobs gathered into one transaction at most; more simply wait for the next commit.
+constexpr std::size_t max_batch = 1024;
+
+bool configure(connection& c, bool writer, std::string& error)
+{
+    // busy_timeout bounds how long a statement waits for another process's lock (e.g. a tool
+    // reading the file) before it fails cleanly instead of hanging.
+    const char* settings = writer ? "PRAGMA busy_timeout = 5000;"
+                                    "PRAGMA journal_mode = WAL;"
+                                    "PRAGMA synchronous = FULL;"  // an acknowledged commit survives a crash
+                                    "PRAGMA foreign_keys = ON;"
+                                  : "PRAGMA busy_timeout = 5000;"
+                                    "PRAGMA foreign_keys = ON;";
+    if (!c.exec(settings)) {
+        error = c.error();
+        return false;
+    }
+    if (writer) {
+        statement mode = c.query("PRAGMA journal_mode");
+        if (mode.step() != SQLITE_ROW || mode.column_text(0) != "wal") {
+            error = "cannot switch the database to WAL mode";
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+std::unique_ptr<database> database::open(const std::string& path, std::string& error)
+{
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(parent, ec);
+        if (ec) {
+            error = "cannot create directory " + parent.string() + ": " + ec.message();
+            return nullptr;
+        }
+    }
+    auto writer = connection::open(path, false, error);
+    if (!writer || !configure(*writer, true, error) || !migrate(*writer, error)) {
+        return nullptr;
+    }
+    return std::unique_ptr<database>(new database(path, std::move(writer)));
+}
+
+database::database(std::string path, std::unique_ptr<connection> writer)
+    : path_(std::move(path)), writer_(std::move(writer))
+{
+    writer_thread_ = std::thread([this] { run_writer(); });
+}
+
+database::~database() { stop(); }
+
+void database::stop()
+{
+    {
+        std::lock_guard lock(queue_mutex_);
+        if (stopping_) {
+            return;
+        }
+        stopping_ = true;
+    }
+    queue_ready_.notify_all();
+    if (writer_thread_.joinable()) {
+        writer_thread_.join();
+    }
+    writer_->exec("PRAGMA optimize");
+}
+
+void database::submit(std::unique_ptr<write_job> job)
+{
+    {
+        std::lock_guard lock(queue_mutex_);
+        if (!stopping_) {
+            queue_.push_back(std::move(job));
+        }
+    }
+    if (job) {
+        job->finish(false);  // submitted after stop(): refused, never silently dropped
+        return;
+    }
+    queue_ready_.notify_one();
+}
+
+void database::write_detached(std::function<bool(connection&)> fn)
+{
+    struct detached_job final : write_job {
+        explicit detached_job(std::function<bool(connection&)> f) : fn(std::move(f)) {}
+        bool run(connection& c) override
+        {
+            ok = fn(c);
+            if (!ok) {
+                log::warn("background write failed", {{"error", c.error()}});
+            }
+            return ok;
+        }
+        void finish(bool) override {}
+        std::function<bool(connection&)> fn;
+        bool ok = false;
+    };
+    submit(std::make_unique<detached_job>(std::move(fn)));
+}
+
+void database::run_writer()
+{
+    std::vector<std::unique_ptr<write_job>> batch;
+    for (;;) {
+        {
+            std::unique_lock lock(queue_mutex_);
+            queue_ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty()) {
+                return;  // stopping, and everything queued is done
+            }
+            if (queue_.size() <= max_batch) {
+                batch.swap(queue_);
+            } else {
+                batch.assign(std::make_move_iterator(queue_.begin()),
+                             std::make_move_iterator(queue_.begin() + max_batch));
+                queue_.erase(queue_.begin(), queue_.begin() + max_batch);
+            }
+        }
+        commit_batch(batch);
+        batch.clear();
+    }
+}
+
+void database::commit_batch(std::vector<std::unique_ptr<write_job>>& batch)
+{
+    connection& db = *writer_;
+    auto fail_all = [&](const char* what) {
+        log::error("database write failed", {{"stage", what}, {"error", db.error()}, {"jobs", batch.size()}});
+        if (db.in_transaction()) {
+            db.exec("ROLLBACK");
+        }
+        for (auto& job : batch) {
+            job->finish(false);
+        }
+    };
+
+    if (!db.exec("BEGIN IMMEDIATE")) {
+        fail_all("begin");
+        return;
+    }
+    for (auto& job : batch) {
+        if (!db.exec("SAVEPOINT job")) {
+            fail_all("savepoint");
+            return;
+        }
+        const bool ok = job->run(db);
+        if (!db.in_transaction()) {
+            // SQLite rolled the whole transaction back (I/O error, disk full): nothing in it happened.
+            fail_all("statement");
+            return;
+        }
+        if (!ok && !db.exec("ROLLBACK TO job")) {
+            fail_all("rollback to savepoint");
+            return;
+        }
+        if (!db.exec("RELEASE job")) {
+            fail_all("release savepoint");
+            return;
+        }
+    }
+    if (!db.exec("COMMIT")) {
+        fail_all("commit");
+        return;
+    }
+    for (auto& job : batch) {
+        job->finish(true);
+    }
+}
+
+std::unique_ptr<connection> database::borrow_reader()
+{
+    {
+        std::lock_guard lock(readers_mutex_);
+        if (!idle_readers_.empty()) {
+            auto reader = std::move(idle_readers_.back());
+            idle_readers_.pop_back();
+            return reader;
+        }
+    }
+    std::string error;
+    auto reader = connection::open(path_, true, error);
+    if (!reader || !configure(*reader, false, error)) {
+        log::error("cannot open a read connection", {{"error", error}});
+        return nullptr;
+    }
+    return reader;
+}
+
+void database::return_reader(std::unique_ptr<connection> reader)
+{
+    std::lock_guard lock(readers_mutex_);
+    idle_readers_.push_back(std::move(reader));
+}
+
+}  // namespace authd::storage::sqlite

@@ -1,0 +1,136 @@
+// One SQLite database file in WAL mode: a single writer thread that group-commits the writes
+// queued while it was busy (one transaction, one fsync, each job in its own savepoint), and a
+// pool of read connections used on the caller's thread (WAL readers never wait for the writer).
+#pragma once
+
+#include "core/async.hpp"
+#include "core/errc.hpp"
+#include "storage/sqlite/connection.hpp"
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+namespace authd::storage::sqlite {
+
+class database {
+public:
+    // Opens or creates the file (and its directory), applies pending migrations and starts the
+    // writer. nullptr and `error` on failure.
+    static std::unique_ptr<database> open(const std::string& path, std::string& error);
+    ~database();  // drains the queued writes, then closes every connection
+    database(const database&) = delete;
+    database& operator=(const database&) = delete;
+
+    // Runs fn(connection&) -> result<T> on the writer thread, in a transaction it may share with
+    // other writes. The caller resumes once that transaction is durably committed; if fn failed,
+    // its own changes were rolled back and its error is returned; if the commit failed, every job
+    // in it gets errc::store_unavailable and none of their changes happened.
+    template <class Fn>
+    auto write(Fn fn) -> task<std::invoke_result_t<Fn&, connection&>>;
+
+    // Queues a write nobody waits for (best effort; failures are logged).
+    void write_detached(std::function<bool(connection&)> fn);
+
+    // Runs fn(connection&) on a pooled read connection, on the calling thread.
+    template <class Fn>
+    auto read(Fn fn) -> std::invoke_result_t<Fn&, connection&>;
+
+    // Stops accepting writes, finishes the queued ones and joins the writer.
+    void stop();
+
+    const std::string& path() const { return path_; }
+
+private:
+    struct write_job {
+        virtual ~write_job() = default;
+        // Runs the job's statements; false when it failed and its savepoint must be rolled back.
+        virtual bool run(connection& c) = 0;
+        // Called once its transaction is over; `committed` tells whether it is durable.
+        virtual void finish(bool committed) = 0;
+    };
+    template <class T, class Fn, class Handler>
+    struct typed_job;
+
+    database(std::string path, std::unique_ptr<connection> writer);
+    void submit(std::unique_ptr<write_job> job);
+    void run_writer();
+    void commit_batch(std::vector<std::unique_ptr<write_job>>& batch);
+
+    std::unique_ptr<connection> borrow_reader();
+    void return_reader(std::unique_ptr<connection> reader);
+
+    std::string path_;
+    std::unique_ptr<connection> writer_;  // used only by writer_thread_ once it runs
+
+    std::mutex queue_mutex_;
+    std::condition_variable queue_ready_;
+    std::vector<std::unique_ptr<write_job>> queue_;  // guarded by queue_mutex_
+    bool stopping_ = false;                          // guarded by queue_mutex_
+    std::thread writer_thread_;
+
+    std::mutex readers_mutex_;
+    std::vector<std::unique_ptr<connection>> idle_readers_;  // guarded by readers_mutex_
+};
+
+template <class T, class Fn, class Handler>
+struct database::typed_job final : database::write_job {
+    typed_job(Fn f, Handler h)
+        : fn(std::move(f)), handler(std::move(h)), guard(net::make_work_guard(net::get_associated_executor(handler)))
+    {
+    }
+
+    bool run(connection& c) override
+    {
+        outcome.emplace(fn(c));
+        return outcome->has_value();
+    }
+
+    void finish(bool committed) override
+    {
+        T value = !outcome ? T{errc::store_unavailable}
+                  : (outcome->has_error() || committed) ? std::move(*outcome)
+                                                        : T{errc::store_unavailable};
+        complete_on_own_executor(std::move(handler), std::move(value));
+    }
+
+    Fn fn;
+    Handler handler;
+    // Keeps the awaiting coroutine's io_context running while the job waits for the writer.
+    net::executor_work_guard<net::associated_executor_t<Handler>> guard;
+    std::optional<T> outcome;
+};
+
+template <class Fn>
+auto database::write(Fn fn) -> task<std::invoke_result_t<Fn&, connection&>>
+{
+    // Not a coroutine, for the reason given at run_on() in core/async.hpp.
+    using value_type = std::invoke_result_t<Fn&, connection&>;
+    return net::async_initiate<const net::use_awaitable_t<>&, void(value_type)>(
+        [this, fn = std::move(fn)](auto handler) mutable {
+            using handler_type = decltype(handler);
+            submit(std::make_unique<typed_job<value_type, Fn, handler_type>>(std::move(fn), std::move(handler)));
+        },
+        net::use_awaitable);
+}
+
+template <class Fn>
+auto database::read(Fn fn) -> std::invoke_result_t<Fn&, connection&>
+{
+    using value_type = std::invoke_result_t<Fn&, connection&>;
+    std::unique_ptr<connection> reader = borrow_reader();
+    if (!reader) {
+        return value_type{errc::store_unavailable};
+    }
+    value_type value = fn(*reader);
+    return_reader(std::move(reader));
+    return value;
+}
+
+}  // namespace authd::storage::sqlite

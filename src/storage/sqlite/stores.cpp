@@ -1,0 +1,297 @@
+#include "storage/sqlite/stores.hpp"
+
+#include "observability/log.hpp"
+
+#include <algorithm>
+
+namespace authd::storage::sqlite {
+namespace {
+
+using session::session_record;
+using session::token_hash;
+
+session_record read_session(const statement& row)
+{
+    session_record r;
+    const auto hash = row.column_blob(0);
+    std::copy_n(hash.begin(), std::min(hash.size(), r.hash.size()), r.hash.begin());
+    r.user_id = row.column_text(1);
+    r.csrf_token = row.column_text(2);
+    r.created_at = from_unix_ms(row.column_int(3));
+    r.last_seen_at = from_unix_ms(row.column_int(4));
+    r.expires_at = from_unix_ms(row.column_int(5));
+    r.remember_me = row.column_int(6) != 0;
+    r.ip_address = row.column_text(7);
+    r.user_agent = row.column_text(8);
+    return r;
+}
+
+auth::user read_user(const statement& row)
+{
+    return auth::user{
+        .id = row.column_text(0),
+        .email = row.column_text(1),
+        .password_hash = row.column_text(2),
+        .role = row.column_text(3),
+        .created_at = {},
+    };
+}
+
+// A failed statement, logged with its SQLite message (never with bound values).
+errc storage_failure(connection& c, const char* what)
+{
+    log::error("database statement failed", {{"statement", what}, {"error", c.error()}});
+    return errc::store_unavailable;
+}
+
+// The user a one-parameter SELECT of (id, email, password_hash, role) finds, if any.
+result<std::optional<auth::user>> find_user(connection& c, statement query, const std::string& key)
+{
+    query.bind(1, key);
+    switch (query.step()) {
+    case SQLITE_ROW: return std::optional{read_user(query)};
+    case SQLITE_DONE: return std::optional<auth::user>{};
+    default: return storage_failure(c, "find user");
+    }
+}
+
+bool insert_session(connection& c, const session_record& r)
+{
+    statement s = c.query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, "
+                          "expires_at, remember_me, ip_address, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    s.bind(1, r.hash)
+        .bind(2, r.user_id)
+        .bind(3, r.csrf_token)
+        .bind(4, to_unix_ms(r.created_at))
+        .bind(5, to_unix_ms(r.last_seen_at))
+        .bind(6, to_unix_ms(r.expires_at))
+        .bind(7, std::int64_t{r.remember_me ? 1 : 0})
+        .bind(8, r.ip_address)
+        .bind(9, r.user_agent);
+    return s.step() == SQLITE_DONE;
+}
+
+// Deletes the user's sessions (all, or all but `keep`); -1 on failure.
+int delete_user_sessions(connection& c, const std::string& user_id, const token_hash* keep)
+{
+    statement s = keep != nullptr ? c.query("DELETE FROM sessions WHERE user_id = ? AND token_hash != ?")
+                                  : c.query("DELETE FROM sessions WHERE user_id = ?");
+    s.bind(1, user_id);
+    if (keep != nullptr) {
+        s.bind(2, *keep);
+    }
+    return s.step() == SQLITE_DONE ? c.changes() : -1;
+}
+
+bool session_exists(connection& c, const token_hash& hash, const std::string& user_id, bool& exists)
+{
+    statement s = c.query("SELECT 1 FROM sessions WHERE token_hash = ? AND user_id = ?");
+    s.bind(1, hash).bind(2, user_id);
+    const int rc = s.step();
+    exists = rc == SQLITE_ROW;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+}  // namespace
+
+task<result<void>> sqlite_session_store::insert(session_record record)
+{
+    return db_.write([record = std::move(record)](connection& c) -> result<void> {
+        if (!insert_session(c, record)) {
+            return storage_failure(c, "insert session");
+        }
+        return {};
+    });
+}
+
+task<result<std::optional<session_record>>> sqlite_session_store::find(token_hash hash)
+{
+    return ready(db_.read([&hash](connection& c) -> result<std::optional<session_record>> {
+        statement s = c.query("SELECT token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, "
+                              "remember_me, ip_address, user_agent FROM sessions WHERE token_hash = ?");
+        s.bind(1, hash);
+        switch (s.step()) {
+        case SQLITE_ROW: return std::optional{read_session(s)};
+        case SQLITE_DONE: return std::optional<session_record>{};
+        default: return storage_failure(c, "find session");
+        }
+    }));
+}
+
+task<result<std::vector<session_record>>> sqlite_session_store::list_for_user(std::string user_id)
+{
+    return ready(db_.read([&user_id](connection& c) -> result<std::vector<session_record>> {
+        statement s = c.query("SELECT token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, "
+                              "remember_me, ip_address, user_agent FROM sessions WHERE user_id = ? "
+                              "ORDER BY created_at");
+        s.bind(1, user_id);
+        std::vector<session_record> out;
+        for (;;) {
+            const int rc = s.step();
+            if (rc == SQLITE_DONE) {
+                return out;
+            }
+            if (rc != SQLITE_ROW) {
+                return storage_failure(c, "list sessions");
+            }
+            out.push_back(read_session(s));
+        }
+    }));
+}
+
+task<result<bool>> sqlite_session_store::remove(token_hash hash)
+{
+    return db_.write([hash](connection& c) -> result<bool> {
+        statement s = c.query("DELETE FROM sessions WHERE token_hash = ?");
+        s.bind(1, hash);
+        if (s.step() != SQLITE_DONE) {
+            return storage_failure(c, "delete session");
+        }
+        return c.changes() == 1;
+    });
+}
+
+task<result<std::optional<std::size_t>>> sqlite_session_store::remove_user_sessions(std::string user_id,
+                                                                                    token_hash current,
+                                                                                    bool keep_current)
+{
+    return db_.write(
+        [user_id = std::move(user_id), current, keep_current](connection& c) -> result<std::optional<std::size_t>> {
+            bool exists = false;
+            if (!session_exists(c, current, user_id, exists)) {
+                return storage_failure(c, "find session");
+            }
+            if (!exists) {
+                return std::optional<std::size_t>{};
+            }
+            const int removed = delete_user_sessions(c, user_id, keep_current ? &current : nullptr);
+            if (removed < 0) {
+                return storage_failure(c, "delete user sessions");
+            }
+            return std::optional{static_cast<std::size_t>(removed)};
+        });
+}
+
+task<result<std::size_t>> sqlite_session_store::replace_user_sessions(std::string user_id, token_hash current,
+                                                                      session_record replacement)
+{
+    return db_.write([user_id = std::move(user_id), current,
+                                  replacement = std::move(replacement)](connection& c) -> result<std::size_t> {
+        bool had_current = false;
+        if (!session_exists(c, current, user_id, had_current)) {
+            return storage_failure(c, "find session");
+        }
+        const int removed = delete_user_sessions(c, user_id, nullptr);
+        if (removed < 0) {
+            return storage_failure(c, "delete user sessions");
+        }
+        if (!insert_session(c, replacement)) {
+            return storage_failure(c, "insert session");
+        }
+        return static_cast<std::size_t>(removed) - (had_current ? 1 : 0);
+    });
+}
+
+void sqlite_session_store::touch(token_hash hash, sys_ms seen_at)
+{
+    // An UPDATE, never an upsert: a touch that lands after the logout finds no row and does nothing.
+    db_.write_detached([hash, seen = to_unix_ms(seen_at)](connection& c) {
+        statement s = c.query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at < ?");
+        s.bind(1, seen).bind(2, hash).bind(3, seen);
+        return s.step() == SQLITE_DONE;
+    });
+}
+
+task<result<std::size_t>> sqlite_session_store::purge_expired(sys_ms now, sys_ms idle_cutoff)
+{
+    return db_.write([now = to_unix_ms(now), cutoff = to_unix_ms(idle_cutoff)](connection& c)
+                                     -> result<std::size_t> {
+        statement s = c.query("DELETE FROM sessions WHERE expires_at <= ? OR (remember_me = 0 AND last_seen_at <= ?)");
+        s.bind(1, now).bind(2, cutoff);
+        if (s.step() != SQLITE_DONE) {
+            return storage_failure(c, "purge sessions");
+        }
+        return static_cast<std::size_t>(c.changes());
+    });
+}
+
+task<result<void>> sqlite_session_store::ping()
+{
+    // A real round trip through the writer: readiness means logouts can be committed.
+    return db_.write([](connection& c) -> result<void> {
+        statement s = c.query("SELECT count(*) FROM sessions WHERE token_hash = x''");
+        if (s.step() != SQLITE_ROW) {
+            return storage_failure(c, "ping");
+        }
+        return {};
+    });
+}
+
+task<result<void>> sqlite_user_store::insert(auth::user u)
+{
+    return db_.write([u = std::move(u)](connection& c) -> result<void> {
+        statement s = c.query("INSERT INTO users (id, email, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?)");
+        s.bind(1, u.id).bind(2, u.email).bind(3, u.password_hash).bind(4, u.role).bind(5, format_iso8601(u.created_at));
+        const int rc = s.step();
+        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+            return errc::email_taken;
+        }
+        if (rc != SQLITE_DONE) {
+            return storage_failure(c, "insert user");
+        }
+        return {};
+    });
+}
+
+task<result<std::optional<auth::user>>> sqlite_user_store::find_by_email(std::string email)
+{
+    return ready(db_.read([&email](connection& c) {
+        return find_user(c, c.query("SELECT id, email, password_hash, role FROM users WHERE email = ?"), email);
+    }));
+}
+
+task<result<std::optional<auth::user>>> sqlite_user_store::find_by_id(std::string id)
+{
+    return ready(db_.read([&id](connection& c) {
+        return find_user(c, c.query("SELECT id, email, password_hash, role FROM users WHERE id = ?"), id);
+    }));
+}
+
+task<result<void>> sqlite_user_store::update_password_hash(std::string id, std::string password_hash)
+{
+    return db_.write([id = std::move(id), hash = std::move(password_hash)](connection& c) -> result<void> {
+        statement s = c.query("UPDATE users SET password_hash = ? WHERE id = ?");
+        s.bind(1, hash).bind(2, id);
+        if (s.step() != SQLITE_DONE) {
+            return storage_failure(c, "update password");
+        }
+        return {};
+    });
+}
+
+task<result<void>> sqlite_audit_log::append(audit::audit_event event)
+{
+    return db_.write([e = std::move(event)](connection& c) -> result<void> {
+        statement s = c.query("INSERT INTO logs (event_type, user_id, ip_address, user_agent, message, session_ref, "
+                              "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        s.bind(1, audit::to_string(e.type));
+        if (e.user_id) {
+            s.bind(2, *e.user_id);
+        } else {
+            s.bind_null(2);
+        }
+        s.bind(3, e.ip_address).bind(4, e.user_agent).bind(5, e.message);
+        if (e.session_ref) {
+            s.bind(6, *e.session_ref);
+        } else {
+            s.bind_null(6);
+        }
+        s.bind(7, format_iso8601(e.created_at));
+        if (s.step() != SQLITE_DONE) {
+            return storage_failure(c, "insert audit event");
+        }
+        return {};
+    });
+}
+
+}  // namespace authd::storage::sqlite

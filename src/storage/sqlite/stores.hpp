@@ -1,0 +1,55 @@
+// The domain's store interfaces over one SQLite database: reads on pooled read connections,
+// writes through the group-committing writer.
+#pragma once
+
+#include "audit/audit_log.hpp"
+#include "auth/user.hpp"
+#include "session/session_store.hpp"
+#include "storage/sqlite/database.hpp"
+
+namespace authd::storage::sqlite {
+
+// db is owned by the application and outlives the stores.
+class sqlite_session_store final : public session::session_store {
+public:
+    explicit sqlite_session_store(database& db) : db_(db) {}
+
+    task<result<void>> insert(session::session_record record) override;
+    task<result<std::optional<session::session_record>>> find(session::token_hash hash) override;
+    task<result<std::vector<session::session_record>>> list_for_user(std::string user_id) override;
+    task<result<bool>> remove(session::token_hash hash) override;
+    task<result<std::optional<std::size_t>>> remove_user_sessions(std::string user_id, session::token_hash current,
+                                                                  bool keep_current) override;
+    task<result<std::size_t>> replace_user_sessions(std::string user_id, session::token_hash current,
+                                                    session::session_record replacement) override;
+    void touch(session::token_hash hash, sys_ms seen_at) override;
+    task<result<std::size_t>> purge_expired(sys_ms now, sys_ms idle_cutoff) override;
+    task<result<void>> ping() override;
+
+private:
+    database& db_;
+};
+
+class sqlite_user_store final : public auth::user_store {
+public:
+    explicit sqlite_user_store(database& db) : db_(db) {}
+
+    task<result<void>> insert(auth::user u) override;
+    task<result<std::optional<auth::user>>> find_by_email(std::string email) override;
+    task<result<std::optional<auth::user>>> find_by_id(std::string id) override;
+    task<result<void>> update_password_hash(std::string id, std::string password_hash) override;
+
+private:
+    database& db_;
+};
+
+class sqlite_audit_log final : public audit::audit_log {
+public:
+    explicit sqlite_audit_log(database& db) : db_(db) {}
+    task<result<void>> append(audit::audit_event event) override;
+
+private:
+    database& db_;
+};
+
+}  // namespace authd::storage::sqlite
