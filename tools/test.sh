@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what is missing, then builds and runs every test twice: Release with -Werror, and
+# Debug with AddressSanitizer + UndefinedBehaviorSanitizer. Pass a preset name to run only one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/install-deps.sh
+presets=("$@")
+[ ${#presets[@]} -gt 0 ] || presets=(release dev)
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+for preset in "${presets[@]}"; do
+    echo "== $preset: build"
+    tools/build.sh "$preset"
+    echo "== $preset: test"
+    ctest --preset "$preset" -j 2 --timeout 300
+done
