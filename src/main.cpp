@@ -9,7 +9,10 @@
 
 namespace {
 
-const char* read_env(const char* name) { return std::getenv(name); }
+const char* read_env(const char* name)
+{
+    return std::getenv(name);
+}
 
 }  // namespace
 

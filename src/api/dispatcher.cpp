@@ -94,8 +94,9 @@ task<reply> dispatcher::run_pipeline(request_context& ctx, std::string_view& rou
     }
     if (r.needs_csrf && ctx.session) {
         const bool token_ok = auth::csrf_token_matches(ctx.session->csrf_token, ctx.req["X-CSRF-Token"]);
-        const bool origin_ok = auth::origin_allowed(origins_, ctx.req[bhttp::field::origin],
-                                                    ctx.req[bhttp::field::referer], ctx.req[bhttp::field::host]);
+        const bool origin_ok =
+            auth::origin_allowed(origins_, ctx.req[bhttp::field::origin], ctx.req[bhttp::field::referer],
+                                 ctx.req[bhttp::field::host]);
         if (!token_ok || !origin_ok) {
             log::warn("csrf check failed", {{"request_id", ctx.request_id},
                                             {"reason", !token_ok ? "token" : "origin"},
@@ -123,7 +124,8 @@ task<http::response> dispatcher::handle(http::request req, std::string client_ad
                 .path = target->encoded_path(),
                 .query = {},
                 .path_params = {},
-                .client = {.ip_address = client_address, .user_agent = std::string(req[bhttp::field::user_agent])},
+                .client = {.ip_address = client_address,
+                           .user_agent = std::string(req[bhttp::field::user_agent])},
                 .lang = lang,
                 .request_id = request_id,
                 .session_cookie = cookie_.read(req[bhttp::field::cookie]),
@@ -140,7 +142,8 @@ task<http::response> dispatcher::handle(http::request req, std::string client_ad
     }
     const auto status = r.status;
     http::response res = finish(std::move(r), req.version(), request_id);
-    const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    const auto latency =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
     if (log::enabled(level_for(status))) {
         log::write(level_for(status), "request",
                    {{"method", std::string_view(bhttp::to_string(req.method()))},
@@ -153,19 +156,22 @@ task<http::response> dispatcher::handle(http::request req, std::string client_ad
     co_return res;
 }
 
-http::response dispatcher::reject(http::rejection why, const http::request* header, const std::string& client_address)
+http::response dispatcher::reject(http::rejection why, const http::request* header,
+                                  const std::string& client_address)
 {
     const std::string request_id = next_request_id();
-    const language lang = header != nullptr ? preferred_language((*header)[bhttp::field::accept_language]) : language::en;
+    const language lang =
+        header != nullptr ? preferred_language((*header)[bhttp::field::accept_language]) : language::en;
     errc e = errc::bad_request;
     switch (why) {
-    case http::rejection::malformed: e = errc::bad_request; break;
-    case http::rejection::headers_too_large: e = errc::headers_too_large; break;
-    case http::rejection::body_too_large: e = errc::payload_too_large; break;
+        case http::rejection::malformed: e = errc::bad_request; break;
+        case http::rejection::headers_too_large: e = errc::headers_too_large; break;
+        case http::rejection::body_too_large: e = errc::payload_too_large; break;
     }
     reply r = error_reply(e, lang);
-    log::warn("request rejected", {{"status", static_cast<int>(r.status)}, {"request_id", request_id},
-                                   {"client", client_address}});
+    log::warn(
+        "request rejected",
+        {{"status", static_cast<int>(r.status)}, {"request_id", request_id}, {"client", client_address}});
     return finish(std::move(r), header != nullptr ? header->version() : 11, request_id);
 }
 

@@ -22,7 +22,8 @@ public:
                auth::origin_policy origins);
 
     task<http::response> handle(http::request req, std::string client_address) override;
-    http::response reject(http::rejection why, const http::request* header, const std::string& client_address) override;
+    http::response reject(http::rejection why, const http::request* header,
+                          const std::string& client_address) override;
 
 private:
     task<reply> run_pipeline(request_context& ctx, std::string_view& route_name);

@@ -26,8 +26,10 @@ std::optional<bool> parse_flag(const std::string& text)
     for (const char c : text) {
         v.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     }
-    if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
-    if (v == "false" || v == "0" || v == "no" || v == "off") return false;
+    if (v == "true" || v == "1" || v == "yes" || v == "on")
+        return true;
+    if (v == "false" || v == "0" || v == "no" || v == "off")
+        return false;
     return std::nullopt;
 }
 
@@ -43,7 +45,8 @@ std::string handlers::set_cookie_for(const session::started_session& started) co
 {
     std::optional<std::chrono::seconds> max_age;
     if (started.record.remember_me) {
-        max_age = std::chrono::duration_cast<std::chrono::seconds>(started.record.expires_at - started.record.created_at);
+        max_age = std::chrono::duration_cast<std::chrono::seconds>(started.record.expires_at -
+                                                                   started.record.created_at);
     }
     return cookie_.set(started.cookie_value, max_age);
 }
@@ -104,7 +107,9 @@ task<reply> handlers::log_in(request_context& ctx)
         const errc e = to_errc(logged_in.error());
         reply r = error_reply(e, ctx.lang);
         if (e == errc::rate_limited) {
-            r.headers.emplace_back("Retry-After", std::to_string(auth_.login_retry_after(account, ctx.client.ip_address).count()));
+            r.headers.emplace_back(
+                "Retry-After",
+                std::to_string(auth_.login_retry_after(account, ctx.client.ip_address).count()));
         } else if (e == errc::service_busy) {
             r.headers.emplace_back("Retry-After", "1");
         }
@@ -123,7 +128,8 @@ task<reply> handlers::log_out(request_context& ctx)
     if (const std::string* flag = ctx.query_param("all_devices")) {
         const auto parsed = parse_flag(*flag);
         if (!parsed) {
-            co_return error_reply(errc::validation_error, ctx.lang, {{"all_devices", "must be true or false"}});
+            co_return error_reply(errc::validation_error, ctx.lang,
+                                  {{"all_devices", "must be true or false"}});
         }
         all_devices = *parsed;
     }
@@ -155,11 +161,13 @@ task<reply> handlers::me(request_context& ctx)
         co_return error_reply(to_errc(account.error()), ctx.lang);
     }
     const session::session_record& s = *ctx.session;
-    co_return json_reply(status::ok,
-                         json::object{{"user", user_json(*account)},
-                                      {"session", json::object{{"id", session::public_id(s.hash)},
-                                                               {"created_at", format_iso8601(s.created_at)},
-                                                               {"expires_at", format_iso8601(sessions_.effective_expiry(s))}}}});
+    co_return json_reply(
+        status::ok,
+        json::object{
+            {"user", user_json(*account)},
+            {"session", json::object{{"id", session::public_id(s.hash)},
+                                     {"created_at", format_iso8601(s.created_at)},
+                                     {"expires_at", format_iso8601(sessions_.effective_expiry(s))}}}});
 }
 
 task<reply> handlers::csrf(request_context& ctx)
@@ -236,7 +244,8 @@ task<reply> handlers::change_password(request_context& ctx)
     if (!errors.empty()) {
         co_return error_reply(errc::validation_error, ctx.lang, errors);
     }
-    auto changed = co_await auth_.change_password(*ctx.session, std::move(*current), std::move(*replacement), ctx.client);
+    auto changed = co_await auth_.change_password(*ctx.session, std::move(*current), std::move(*replacement),
+                                                  ctx.client);
     if (!changed) {
         reply r = error_reply(to_errc(changed.error()), ctx.lang);
         if (to_errc(changed.error()) == errc::service_busy) {

@@ -42,7 +42,8 @@ std::optional<json_body> json_body::parse(const http::request& req, std::vector<
     return json_body(std::move(value.as_object()));
 }
 
-std::optional<std::string> json_body::required_string(std::string_view key, std::vector<field_error>& errors) const
+std::optional<std::string> json_body::required_string(std::string_view key,
+                                                      std::vector<field_error>& errors) const
 {
     const auto* value = object_.if_contains(key);
     if (value == nullptr || value->is_null()) {

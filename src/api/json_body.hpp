@@ -22,7 +22,8 @@ public:
     // The string at `key`, or nullopt (and an error naming `key`) when missing or not a string.
     std::optional<std::string> required_string(std::string_view key, std::vector<field_error>& errors) const;
     // The boolean at `key`, `fallback` when absent or null, nullopt (and an error) when not a boolean.
-    std::optional<bool> optional_bool(std::string_view key, bool fallback, std::vector<field_error>& errors) const;
+    std::optional<bool> optional_bool(std::string_view key, bool fallback,
+                                      std::vector<field_error>& errors) const;
 
 private:
     explicit json_body(boost::json::object object) : object_(std::move(object)) {}

@@ -21,15 +21,19 @@ std::span<const route> route_table()
 {
     // Every state-changing route that runs with a session is CSRF-checked (API.md, "CSRF").
     static const std::array routes{
-        route{verb::post, "/auth/register", false, false, errc::internal_error, call<&handlers::register_user>},
+        route{verb::post, "/auth/register", false, false, errc::internal_error,
+              call<&handlers::register_user>},
         route{verb::post, "/auth/login", false, false, errc::internal_error, call<&handlers::log_in>},
         route{verb::post, "/auth/logout", true, true, errc::logout_failed, call<&handlers::log_out>},
         route{verb::get, "/auth/me", true, false, errc::internal_error, call<&handlers::me>},
         route{verb::get, "/auth/csrf", true, false, errc::internal_error, call<&handlers::csrf>},
         route{verb::get, "/auth/sessions", true, false, errc::internal_error, call<&handlers::list_sessions>},
-        route{verb::delete_, "/auth/sessions", true, true, errc::internal_error, call<&handlers::revoke_other_sessions>},
-        route{verb::delete_, "/auth/sessions/{id}", true, true, errc::internal_error, call<&handlers::revoke_session>},
-        route{verb::post, "/auth/password", true, true, errc::internal_error, call<&handlers::change_password>},
+        route{verb::delete_, "/auth/sessions", true, true, errc::internal_error,
+              call<&handlers::revoke_other_sessions>},
+        route{verb::delete_, "/auth/sessions/{id}", true, true, errc::internal_error,
+              call<&handlers::revoke_session>},
+        route{verb::post, "/auth/password", true, true, errc::internal_error,
+              call<&handlers::change_password>},
         route{verb::get, "/health", false, false, errc::internal_error, call<&handlers::health>},
         route{verb::get, "/ready", false, false, errc::internal_error, call<&handlers::ready>},
     };

@@ -16,6 +16,9 @@ std::string session_cookie::set(std::string_view token, std::optional<std::chron
     return http::render_set_cookie(attributes_, token, max_age);
 }
 
-std::string session_cookie::expire() const { return http::render_expired_cookie(attributes_); }
+std::string session_cookie::expire() const
+{
+    return http::render_expired_cookie(attributes_);
+}
 
 }  // namespace authd::api

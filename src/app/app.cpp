@@ -31,7 +31,10 @@
 namespace authd::app {
 namespace {
 
-unsigned cores() { return std::max(1U, std::thread::hardware_concurrency()); }
+unsigned cores()
+{
+    return std::max(1U, std::thread::hardware_concurrency());
+}
 
 // Many keep-alive clients need many descriptors: use the hard limit the system grants.
 void raise_descriptor_limit()
@@ -45,7 +48,8 @@ void raise_descriptor_limit()
 
 std::string endpoint_text(const net::ip::tcp::endpoint& e)
 {
-    const std::string host = e.address().is_v6() ? "[" + e.address().to_string() + "]" : e.address().to_string();
+    const std::string host =
+        e.address().is_v6() ? "[" + e.address().to_string() + "]" : e.address().to_string();
     return host + ":" + std::to_string(e.port());
 }
 
@@ -112,8 +116,8 @@ int run(const config::settings& settings)
                                       {.idle_timeout = settings.session_idle,
                                        .absolute_lifetime = settings.session_absolute,
                                        .remember_me_lifetime = settings.session_remember});
-    auth::password_hasher hasher(settings.hash_threads != 0 ? settings.hash_threads : std::max(1U, cores() / 2),
-                                 settings.hash_queue);
+    auth::password_hasher hasher(
+        settings.hash_threads != 0 ? settings.hash_threads : std::max(1U, cores() / 2), settings.hash_queue);
     auth::login_limiter limiter(clock, {.max_failures_per_account = settings.login_max_failures,
                                         .max_failures_per_address = settings.login_max_failures_per_address,
                                         .window = settings.login_failure_window});

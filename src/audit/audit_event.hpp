@@ -27,8 +27,8 @@ struct audit_event {
     event_type type{};
     std::optional<std::string> user_id;
     std::string ip_address;
-    std::string user_agent;  // client text, stored as data
-    std::string message;     // never a password, token or CSRF token
+    std::string user_agent;                  // client text, stored as data
+    std::string message;                     // never a password, token or CSRF token
     std::optional<std::string> session_ref;  // short prefix of the session's token hash
     sys_ms created_at{};
 };

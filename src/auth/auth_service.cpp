@@ -26,7 +26,8 @@ task<void> auth_service::record(audit::event_type type, std::optional<std::strin
     };
     const auto appended = co_await audit_.append(std::move(event));
     if (!appended) {
-        log::error("audit write failed", {{"event_type", audit::to_string(type)}, {"error", appended.error().message()}});
+        log::error("audit write failed",
+                   {{"event_type", audit::to_string(type)}, {"error", appended.error().message()}});
     }
 }
 
@@ -58,7 +59,8 @@ std::chrono::seconds auth_service::login_retry_after(const std::string& email, c
 }
 
 task<result<login_success>> auth_service::log_in(std::string email, std::string password, bool remember_me,
-                                                 client_info client, std::optional<std::string> previous_cookie)
+                                                 client_info client,
+                                                 std::optional<std::string> previous_cookie)
 {
     if (limiter_.retry_after(email, client.ip_address)) {
         co_return errc::rate_limited;
@@ -75,8 +77,9 @@ task<result<login_success>> auth_service::log_in(std::string email, std::string 
     }
     if (!*verified) {
         limiter_.record_failure(email, client.ip_address);
-        co_await record(audit::event_type::user_login_failed, *found ? std::optional{(*found)->id} : std::nullopt,
-                        client, "Failed login for " + email, std::nullopt);
+        co_await record(audit::event_type::user_login_failed,
+                        *found ? std::optional{(*found)->id} : std::nullopt, client,
+                        "Failed login for " + email, std::nullopt);
         co_return errc::invalid_credentials;
     }
     limiter_.record_success(email);
@@ -103,7 +106,8 @@ task<result<std::size_t>> auth_service::log_out(session_record current, bool all
     if (all_devices) {
         auto removed = co_await sessions_.store().remove_user_sessions(current.user_id, current.hash, false);
         if (!removed) {
-            log::error("logout failed", {{"session", session::log_ref(current.hash)}, {"error", removed.error().message()}});
+            log::error("logout failed",
+                       {{"session", session::log_ref(current.hash)}, {"error", removed.error().message()}});
             co_return errc::logout_failed;
         }
         if (!*removed) {
@@ -113,7 +117,8 @@ task<result<std::size_t>> auth_service::log_out(session_record current, bool all
     } else {
         auto removed = co_await sessions_.store().remove(current.hash);
         if (!removed) {
-            log::error("logout failed", {{"session", session::log_ref(current.hash)}, {"error", removed.error().message()}});
+            log::error("logout failed",
+                       {{"session", session::log_ref(current.hash)}, {"error", removed.error().message()}});
             co_return errc::logout_failed;
         }
         if (!*removed) {
@@ -123,9 +128,11 @@ task<result<std::size_t>> auth_service::log_out(session_record current, bool all
     }
     if (all_devices) {
         co_await record(audit::event_type::user_logout_all, current.user_id, client,
-                        "User logged out from all devices (" + std::to_string(ended) + " sessions)", current.hash);
+                        "User logged out from all devices (" + std::to_string(ended) + " sessions)",
+                        current.hash);
     } else {
-        co_await record(audit::event_type::user_logout, current.user_id, client, "User logged out", current.hash);
+        co_await record(audit::event_type::user_logout, current.user_id, client, "User logged out",
+                        current.hash);
     }
     co_return ended;
 }
@@ -153,7 +160,8 @@ task<result<std::vector<session_record>>> auth_service::list_sessions(session_re
     co_return std::move(*listed);
 }
 
-task<result<void>> auth_service::revoke_session(session_record current, session::token_hash target, client_info client)
+task<result<void>> auth_service::revoke_session(session_record current, session::token_hash target,
+                                                client_info client)
 {
     auto found = co_await sessions_.store().find(target);
     if (!found) {
@@ -191,7 +199,8 @@ task<result<std::size_t>> auth_service::revoke_other_sessions(session_record cur
 
 task<result<password_change_success>> auth_service::change_password(session_record current,
                                                                     std::string current_password,
-                                                                    std::string new_password, client_info client)
+                                                                    std::string new_password,
+                                                                    client_info client)
 {
     auto account = co_await current_user(current);
     if (!account) {
@@ -220,7 +229,8 @@ task<result<password_change_success>> auth_service::change_password(session_reco
         co_return ended.error();
     }
     co_await record(audit::event_type::password_changed, account->id, client,
-                    "Password changed (" + std::to_string(*ended) + " other sessions ended)", rotated.record.hash);
+                    "Password changed (" + std::to_string(*ended) + " other sessions ended)",
+                    rotated.record.hash);
     co_return password_change_success{*ended, std::move(rotated)};
 }
 

@@ -26,7 +26,7 @@ struct login_success {
 };
 
 struct password_change_success {
-    std::size_t sessions_ended = 0;  // sessions other than the caller's
+    std::size_t sessions_ended = 0;    // sessions other than the caller's
     session::started_session session;  // the caller's session under its new token
 };
 
@@ -61,8 +61,9 @@ public:
     task<result<std::size_t>> revoke_other_sessions(session_record current, client_info client);
 
     // errc::invalid_credentials for a wrong current password (the session stays).
-    task<result<password_change_success>> change_password(session_record current, std::string current_password,
-                                                           std::string new_password, client_info client);
+    task<result<password_change_success>> change_password(session_record current,
+                                                          std::string current_password,
+                                                          std::string new_password, client_info client);
 
 private:
     // Appends to the audit log; a failure goes to the service log and never to the client.

@@ -21,7 +21,8 @@ std::string authority_of(std::string_view origin)
     const auto sep = origin.find("://");
     const std::string_view scheme = origin.substr(0, sep);
     std::string_view authority = origin.substr(sep + 3);
-    if ((scheme == "http" && authority.ends_with(":80")) || (scheme == "https" && authority.ends_with(":443"))) {
+    if ((scheme == "http" && authority.ends_with(":80")) ||
+        (scheme == "https" && authority.ends_with(":443"))) {
         authority.remove_suffix(authority.size() - authority.rfind(':'));
     }
     return std::string(authority);
@@ -52,8 +53,8 @@ std::string origin_of(std::string_view url)
     return scheme + "://" + lower(rest);
 }
 
-bool origin_allowed(const origin_policy& policy, std::string_view origin_header, std::string_view referer_header,
-                    std::string_view host_header)
+bool origin_allowed(const origin_policy& policy, std::string_view origin_header,
+                    std::string_view referer_header, std::string_view host_header)
 {
     const std::string_view source = !origin_header.empty() ? origin_header : referer_header;
     if (source.empty()) {

@@ -22,7 +22,7 @@ std::string origin_of(std::string_view url);
 
 // Passes when neither Origin nor Referer is present (non-browser clients), or when the one that
 // is (Origin first) names an allowed origin.
-bool origin_allowed(const origin_policy& policy, std::string_view origin_header, std::string_view referer_header,
-                    std::string_view host_header);
+bool origin_allowed(const origin_policy& policy, std::string_view origin_header,
+                    std::string_view referer_header, std::string_view host_header);
 
 }  // namespace authd::auth

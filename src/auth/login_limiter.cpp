@@ -14,7 +14,8 @@ void login_limiter::drop_expired(failures& f, sys_ms now) const
 }
 
 std::optional<std::chrono::seconds> login_limiter::wait_for(std::unordered_map<std::string, failures>& table,
-                                                            const std::string& key, std::size_t limit, sys_ms now)
+                                                            const std::string& key, std::size_t limit,
+                                                            sys_ms now)
 {
     const auto it = table.find(key);
     if (it == table.end()) {
@@ -30,7 +31,8 @@ std::optional<std::chrono::seconds> login_limiter::wait_for(std::unordered_map<s
     return std::max(wait, std::chrono::seconds{1});
 }
 
-std::optional<std::chrono::seconds> login_limiter::retry_after(const std::string& account, const std::string& address)
+std::optional<std::chrono::seconds> login_limiter::retry_after(const std::string& account,
+                                                               const std::string& address)
 {
     const sys_ms now = clock_.now();
     std::lock_guard lock(mutex_);

@@ -44,7 +44,7 @@ private:
     std::mutex mutex_;
     std::unordered_map<std::string, failures> by_account_;  // guarded by mutex_
     std::unordered_map<std::string, failures> by_address_;  // guarded by mutex_
-    sys_ms next_sweep_{};                                    // guarded by mutex_
+    sys_ms next_sweep_{};                                   // guarded by mutex_
 };
 
 }  // namespace authd::auth

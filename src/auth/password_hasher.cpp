@@ -25,14 +25,20 @@ bool verify_password(const std::string& password_hash, const std::string& passwo
 }
 
 password_hasher::password_hasher(std::size_t threads, std::size_t queue_limit, argon2_cost cost)
-    : pool_(threads), queue_limit_(queue_limit), cost_(cost), dummy_hash_(hash_password("authd-dummy-password", cost))
+    : pool_(threads),
+      queue_limit_(queue_limit),
+      cost_(cost),
+      dummy_hash_(hash_password("authd-dummy-password", cost))
 {
     if (dummy_hash_.empty()) {
         throw std::runtime_error("argon2id: not enough memory for the configured cost");
     }
 }
 
-password_hasher::~password_hasher() { stop(); }
+password_hasher::~password_hasher()
+{
+    stop();
+}
 
 void password_hasher::stop()
 {

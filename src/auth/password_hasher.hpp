@@ -14,8 +14,8 @@
 namespace authd::auth {
 
 struct argon2_cost {
-    unsigned long long ops_limit = 2;                 // t: OWASP minimum for m = 19 MiB
-    std::size_t mem_limit = std::size_t{19} << 20;    // m = 19 MiB
+    unsigned long long ops_limit = 2;               // t: OWASP minimum for m = 19 MiB
+    std::size_t mem_limit = std::size_t{19} << 20;  // m = 19 MiB
 };
 
 class password_hasher {

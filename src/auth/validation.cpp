@@ -11,13 +11,16 @@ constexpr std::size_t max_password_chars = 1024;
 constexpr std::size_t max_email_length = 254;  // RFC 5321 path limit
 constexpr std::size_t max_local_part_length = 64;
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 // Characters, not bytes (the JSON decoder has already rejected invalid UTF-8).
 std::size_t utf8_length(std::string_view s)
 {
-    return static_cast<std::size_t>(
-        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
+    return static_cast<std::size_t>(std::count_if(
+        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
 }
 
 }  // namespace
@@ -46,15 +49,16 @@ std::optional<std::string_view> email_problem(std::string_view e)
     }
     const std::string_view local = e.substr(0, at);
     const std::string_view domain = e.substr(at + 1);
-    if (local.size() > max_local_part_length || domain.size() < 3 || domain.find('.') == std::string_view::npos ||
-        domain.front() == '.' || domain.back() == '.' || domain.find("..") != std::string_view::npos ||
-        local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) {
+    if (local.size() > max_local_part_length || domain.size() < 3 ||
+        domain.find('.') == std::string_view::npos || domain.front() == '.' || domain.back() == '.' ||
+        domain.find("..") != std::string_view::npos || local.front() == '.' || local.back() == '.' ||
+        local.find("..") != std::string_view::npos) {
         return "must be a valid email address";
     }
     const bool bad_char = std::any_of(e.begin(), e.end(), [](char c) {
         const auto u = static_cast<unsigned char>(c);
-        return u <= 0x20 || u == 0x7f || c == '<' || c == '>' || c == '(' || c == ')' || c == ',' || c == ';' ||
-               c == ':' || c == '\\' || c == '"' || c == '[' || c == ']';
+        return u <= 0x20 || u == 0x7f || c == '<' || c == '>' || c == '(' || c == ')' || c == ',' ||
+               c == ';' || c == ':' || c == '\\' || c == '"' || c == '[' || c == ']';
     });
     if (bad_char) {
         return "must be a valid email address";

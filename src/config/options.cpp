@@ -42,8 +42,10 @@ std::optional<std::size_t> parse_size(std::string_view text)
 
 std::optional<bool> parse_bool(std::string_view text)
 {
-    if (text == "1" || text == "true" || text == "yes" || text == "on") return true;
-    if (text == "0" || text == "false" || text == "no" || text == "off") return false;
+    if (text == "1" || text == "true" || text == "yes" || text == "on")
+        return true;
+    if (text == "0" || text == "false" || text == "no" || text == "off")
+        return false;
     return std::nullopt;
 }
 
@@ -98,12 +100,12 @@ setter count_of(Int settings::*member, std::size_t minimum)
 const std::vector<option>& table()
 {
     static const std::vector<option> options{
-        {"listen", "AUTHD_LISTEN", "127.0.0.1:8080", "address to listen on, host:port (port 0: pick a free one)",
-         false, text_of(&settings::listen)},
-        {"db", "AUTHD_DB", "./data/authd.db", "SQLite database file (created with its directory if missing)", false,
-         text_of(&settings::db)},
-        {"cookie-name", "AUTHD_COOKIE_NAME", "session", "session cookie name (__Host-session recommended with HTTPS)",
-         false,
+        {"listen", "AUTHD_LISTEN", "127.0.0.1:8080",
+         "address to listen on, host:port (port 0: pick a free one)", false, text_of(&settings::listen)},
+        {"db", "AUTHD_DB", "./data/authd.db", "SQLite database file (created with its directory if missing)",
+         false, text_of(&settings::db)},
+        {"cookie-name", "AUTHD_COOKIE_NAME", "session",
+         "session cookie name (__Host-session recommended with HTTPS)", false,
          [](settings& s, std::string_view v) -> std::optional<std::string> {
              if (!http::is_valid_cookie_name(v)) {
                  return "must be a valid cookie name";
@@ -111,8 +113,8 @@ const std::vector<option>& table()
              s.cookie_name = std::string(v);
              return std::nullopt;
          }},
-        {"cookie-domain", "AUTHD_COOKIE_DOMAIN", "unset", "Domain attribute of the session cookie (unset: host-only)",
-         false,
+        {"cookie-domain", "AUTHD_COOKIE_DOMAIN", "unset",
+         "Domain attribute of the session cookie (unset: host-only)", false,
          [](settings& s, std::string_view v) -> std::optional<std::string> {
              if (v.find_first_of(";, \t\r\n") != std::string_view::npos) {
                  return "must be a plain domain name";
@@ -120,8 +122,9 @@ const std::vector<option>& table()
              s.cookie_domain = v.empty() ? std::nullopt : std::optional<std::string>(v);
              return std::nullopt;
          }},
-        {"insecure-cookies", "AUTHD_INSECURE_COOKIES", "off", "drop the Secure attribute (plain-HTTP development only)",
-         true, switch_of(&settings::insecure_cookies)},
+        {"insecure-cookies", "AUTHD_INSECURE_COOKIES", "off",
+         "drop the Secure attribute (plain-HTTP development only)", true,
+         switch_of(&settings::insecure_cookies)},
         {"allowed-origins", "AUTHD_ALLOWED_ORIGINS", "own origin",
          "comma-separated origins allowed to send state-changing requests", false,
          [](settings& s, std::string_view v) -> std::optional<std::string> {
@@ -129,8 +132,10 @@ const std::vector<option>& table()
              while (!v.empty()) {
                  const auto comma = v.find(',');
                  std::string_view item = v.substr(0, comma);
-                 while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-                 while (!item.empty() && (item.back() == ' ' || item.back() == '/')) item.remove_suffix(1);
+                 while (!item.empty() && item.front() == ' ')
+                     item.remove_prefix(1);
+                 while (!item.empty() && (item.back() == ' ' || item.back() == '/'))
+                     item.remove_suffix(1);
                  if (!item.empty()) {
                      if (!item.starts_with("http://") && !item.starts_with("https://")) {
                          return "each origin must be http://host[:port] or https://host[:port]";
@@ -162,22 +167,22 @@ const std::vector<option>& table()
          }},
         {"threads", "AUTHD_THREADS", "0 (one per core)", "I/O worker threads", false,
          count_of(&settings::threads, 0)},
-        {"hash-threads", "AUTHD_HASH_THREADS", "0 (half the cores)", "password-hashing (Argon2id) threads", false,
-         count_of(&settings::hash_threads, 0)},
-        {"hash-queue", "AUTHD_HASH_QUEUE", "64", "password hashes queued or running at most (then 503)", false,
-         count_of(&settings::hash_queue, 1)},
+        {"hash-threads", "AUTHD_HASH_THREADS", "0 (half the cores)", "password-hashing (Argon2id) threads",
+         false, count_of(&settings::hash_threads, 0)},
+        {"hash-queue", "AUTHD_HASH_QUEUE", "64", "password hashes queued or running at most (then 503)",
+         false, count_of(&settings::hash_queue, 1)},
         {"max-body", "AUTHD_MAX_BODY", "64KiB", "largest request body (then 413)", false,
          count_of(&settings::max_body, 1024)},
         {"max-header", "AUTHD_MAX_HEADER", "16KiB", "largest request header block (then 431)", false,
          count_of(&settings::max_header, 1024)},
         {"max-connections", "AUTHD_MAX_CONNECTIONS", "10000", "open client connections at most", false,
          count_of(&settings::max_connections, 1)},
-        {"request-timeout", "AUTHD_REQUEST_TIMEOUT", "10s", "time to receive one request's header and body", false,
-         duration_of(&settings::request_timeout)},
-        {"keepalive-timeout", "AUTHD_KEEPALIVE_TIMEOUT", "30s", "idle time between requests on one connection", false,
-         duration_of(&settings::keepalive_timeout)},
-        {"shutdown-grace", "AUTHD_SHUTDOWN_GRACE", "10s", "time for requests in flight to finish on SIGTERM", false,
-         duration_of(&settings::shutdown_grace)},
+        {"request-timeout", "AUTHD_REQUEST_TIMEOUT", "10s", "time to receive one request's header and body",
+         false, duration_of(&settings::request_timeout)},
+        {"keepalive-timeout", "AUTHD_KEEPALIVE_TIMEOUT", "30s",
+         "idle time between requests on one connection", false, duration_of(&settings::keepalive_timeout)},
+        {"shutdown-grace", "AUTHD_SHUTDOWN_GRACE", "10s", "time for requests in flight to finish on SIGTERM",
+         false, duration_of(&settings::shutdown_grace)},
         {"purge-interval", "AUTHD_PURGE_INTERVAL", "1m", "how often expired sessions are deleted", false,
          duration_of(&settings::purge_interval)},
         {"login-max-failures", "AUTHD_LOGIN_MAX_FAILURES", "5",
@@ -186,8 +191,8 @@ const std::vector<option>& table()
         {"login-max-failures-per-address", "AUTHD_LOGIN_MAX_FAILURES_PER_ADDRESS", "50",
          "failed logins per client address within the window before 429", false,
          count_of(&settings::login_max_failures_per_address, 1)},
-        {"login-failure-window", "AUTHD_LOGIN_FAILURE_WINDOW", "15m", "window in which failed logins are counted",
-         false, duration_of(&settings::login_failure_window)},
+        {"login-failure-window", "AUTHD_LOGIN_FAILURE_WINDOW", "15m",
+         "window in which failed logins are counted", false, duration_of(&settings::login_failure_window)},
     };
     return options;
 }
@@ -229,14 +234,20 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text)
     const std::string_view digits = text.substr(0, digits_end);
     const std::string_view unit = digits_end == std::string_view::npos ? "s" : text.substr(digits_end);
     long long n = 0;
-    if (digits.empty() || std::from_chars(digits.data(), digits.data() + digits.size(), n).ec != std::errc{}) {
+    if (digits.empty() ||
+        std::from_chars(digits.data(), digits.data() + digits.size(), n).ec != std::errc{}) {
         return std::nullopt;
     }
-    if (unit == "ms") return milliseconds{n};
-    if (unit == "s") return duration_cast<milliseconds>(seconds{n});
-    if (unit == "m") return duration_cast<milliseconds>(minutes{n});
-    if (unit == "h") return duration_cast<milliseconds>(hours{n});
-    if (unit == "d") return duration_cast<milliseconds>(hours{24 * n});
+    if (unit == "ms")
+        return milliseconds{n};
+    if (unit == "s")
+        return duration_cast<milliseconds>(seconds{n});
+    if (unit == "m")
+        return duration_cast<milliseconds>(minutes{n});
+    if (unit == "h")
+        return duration_cast<milliseconds>(hours{n});
+    if (unit == "d")
+        return duration_cast<milliseconds>(hours{24 * n});
     return std::nullopt;
 }
 
@@ -298,7 +309,8 @@ std::string help_text()
         std::string left = "  --" + std::string(o.flag) + (o.is_switch ? "" : " VALUE");
         left.resize(std::max<std::size_t>(left.size() + 1, 40), ' ');
         out += left + std::string(o.help) + "\n";
-        out += std::string(40, ' ') + "env " + std::string(o.env) + ", default " + std::string(o.default_text) + "\n";
+        out += std::string(40, ' ') + "env " + std::string(o.env) + ", default " +
+               std::string(o.default_text) + "\n";
     }
     return out;
 }

@@ -49,9 +49,10 @@ auto run_on(Executor target, Fn fn) -> task<std::invoke_result_t<Fn&>>
     return net::async_initiate<const net::use_awaitable_t<>&, void(value_type)>(
         [target, fn = std::move(fn)](auto handler) mutable {
             auto guard = net::make_work_guard(net::get_associated_executor(handler));
-            net::post(target, [fn = std::move(fn), handler = std::move(handler), guard = std::move(guard)]() mutable {
-                complete_on_own_executor(std::move(handler), fn());
-            });
+            net::post(target,
+                      [fn = std::move(fn), handler = std::move(handler), guard = std::move(guard)]() mutable {
+                          complete_on_own_executor(std::move(handler), fn());
+                      });
         },
         net::use_awaitable);
 }

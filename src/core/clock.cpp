@@ -23,8 +23,14 @@ std::string format_iso8601(sys_ms t)
     return buf;
 }
 
-std::int64_t to_unix_ms(sys_ms t) { return t.time_since_epoch().count(); }
+std::int64_t to_unix_ms(sys_ms t)
+{
+    return t.time_since_epoch().count();
+}
 
-sys_ms from_unix_ms(std::int64_t ms) { return sys_ms{std::chrono::milliseconds{ms}}; }
+sys_ms from_unix_ms(std::int64_t ms)
+{
+    return sys_ms{std::chrono::milliseconds{ms}};
+}
 
 }  // namespace authd

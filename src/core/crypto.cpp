@@ -4,9 +4,15 @@
 
 namespace authd::crypto {
 
-bool initialize() { return sodium_init() >= 0; }
+bool initialize()
+{
+    return sodium_init() >= 0;
+}
 
-void random_bytes(std::span<std::uint8_t> out) { randombytes_buf(out.data(), out.size()); }
+void random_bytes(std::span<std::uint8_t> out)
+{
+    randombytes_buf(out.data(), out.size());
+}
 
 sha256_digest sha256(std::string_view data)
 {
@@ -65,9 +71,12 @@ bool hex_decode(std::string_view text, std::span<std::uint8_t> out) noexcept
         return false;
     }
     auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        if (c >= '0' && c <= '9')
+            return c - '0';
+        if (c >= 'a' && c <= 'f')
+            return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+            return c - 'A' + 10;
         return -1;
     };
     for (std::size_t i = 0; i < out.size(); ++i) {
@@ -88,8 +97,8 @@ std::string random_uuid()
     b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x40);
     b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);
     const std::string hex = hex_encode(b);
-    return hex.substr(0, 8) + '-' + hex.substr(8, 4) + '-' + hex.substr(12, 4) + '-' + hex.substr(16, 4) + '-' +
-           hex.substr(20);
+    return hex.substr(0, 8) + '-' + hex.substr(8, 4) + '-' + hex.substr(12, 4) + '-' + hex.substr(16, 4) +
+           '-' + hex.substr(20);
 }
 
 }  // namespace authd::crypto

@@ -11,22 +11,22 @@ public:
     std::string message(int value) const override
     {
         switch (static_cast<errc>(value)) {
-        case errc::validation_error: return "validation error";
-        case errc::payload_too_large: return "payload too large";
-        case errc::headers_too_large: return "headers too large";
-        case errc::bad_request: return "bad request";
-        case errc::method_not_allowed: return "method not allowed";
-        case errc::not_found: return "not found";
-        case errc::not_authenticated: return "not authenticated";
-        case errc::invalid_credentials: return "invalid credentials";
-        case errc::csrf_failed: return "csrf check failed";
-        case errc::email_taken: return "email taken";
-        case errc::rate_limited: return "rate limited";
-        case errc::service_busy: return "service busy";
-        case errc::store_unavailable: return "store unavailable";
-        case errc::logout_failed: return "logout failed";
-        case errc::not_ready: return "not ready";
-        case errc::internal_error: return "internal error";
+            case errc::validation_error: return "validation error";
+            case errc::payload_too_large: return "payload too large";
+            case errc::headers_too_large: return "headers too large";
+            case errc::bad_request: return "bad request";
+            case errc::method_not_allowed: return "method not allowed";
+            case errc::not_found: return "not found";
+            case errc::not_authenticated: return "not authenticated";
+            case errc::invalid_credentials: return "invalid credentials";
+            case errc::csrf_failed: return "csrf check failed";
+            case errc::email_taken: return "email taken";
+            case errc::rate_limited: return "rate limited";
+            case errc::service_busy: return "service busy";
+            case errc::store_unavailable: return "store unavailable";
+            case errc::logout_failed: return "logout failed";
+            case errc::not_ready: return "not ready";
+            case errc::internal_error: return "internal error";
         }
         return "unknown authd error";
     }

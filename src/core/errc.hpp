@@ -11,22 +11,22 @@ namespace authd {
 // Enumerators start at 1: 0 is "success" for std/boost error codes.
 // Adding one without a row in api/error_catalog.cpp does not compile (-Werror=switch).
 enum class errc {
-    validation_error = 1,    // the request body or parameters are malformed
-    payload_too_large,       // body over the configured limit
-    headers_too_large,       // header block over the configured limit
-    bad_request,             // malformed HTTP
-    method_not_allowed,      // path exists, method does not
-    not_found,               // no such route, or a resource that is not the caller's
-    not_authenticated,       // no, unknown, malformed, expired or ended session
-    invalid_credentials,     // wrong email or password
-    csrf_failed,             // token or Origin check failed
-    email_taken,             // registration with an existing email
-    rate_limited,            // too many failures per account or per client address
-    service_busy,            // the password-hashing queue is full
-    store_unavailable,       // the session/user store could not do its work
-    logout_failed,           // the store could not end the session (the session is still valid)
-    not_ready,               // readiness probe: the store is unreachable
-    internal_error,          // a bug: never expected
+    validation_error = 1,  // the request body or parameters are malformed
+    payload_too_large,     // body over the configured limit
+    headers_too_large,     // header block over the configured limit
+    bad_request,           // malformed HTTP
+    method_not_allowed,    // path exists, method does not
+    not_found,             // no such route, or a resource that is not the caller's
+    not_authenticated,     // no, unknown, malformed, expired or ended session
+    invalid_credentials,   // wrong email or password
+    csrf_failed,           // token or Origin check failed
+    email_taken,           // registration with an existing email
+    rate_limited,          // too many failures per account or per client address
+    service_busy,          // the password-hashing queue is full
+    store_unavailable,     // the session/user store could not do its work
+    logout_failed,         // the store could not end the session (the session is still valid)
+    not_ready,             // readiness probe: the store is unreachable
+    internal_error,        // a bug: never expected
 };
 
 const boost::system::error_category& authd_category() noexcept;
@@ -52,9 +52,13 @@ struct failure {
         return result<T>(boost::system::in_place_error, code);
     }
 };
-inline failure fail(const boost::system::error_code& code) { return {code}; }
+inline failure fail(const boost::system::error_code& code)
+{
+    return {code};
+}
 
 }  // namespace authd
 
 template <>
-struct boost::system::is_error_code_enum<authd::errc> : std::true_type {};
+struct boost::system::is_error_code_enum<authd::errc> : std::true_type {
+};

@@ -219,7 +219,8 @@ task<void> server::serve_connection(std::shared_ptr<connection> conn)
         parser.header_limit(static_cast<std::uint32_t>(limits_.header_limit));
         parser.body_limit(limits_.body_limit);
 
-        auto [header_ec, header_bytes] = co_await bhttp::async_read_header(stream, buffer, parser, with_error);
+        auto [header_ec, header_bytes] =
+            co_await bhttp::async_read_header(stream, buffer, parser, with_error);
         if (header_ec) {
             if (header_ec == bhttp::error::header_limit) {
                 co_await send_rejection(*conn, rejection::headers_too_large, nullptr);

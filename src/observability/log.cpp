@@ -16,10 +16,10 @@ std::function<void(std::string_view)> custom_sink;  // guarded by sink_mutex
 std::string_view name_of(level l)
 {
     switch (l) {
-    case level::debug: return "debug";
-    case level::info: return "info";
-    case level::warn: return "warn";
-    case level::error: return "error";
+        case level::debug: return "debug";
+        case level::info: return "info";
+        case level::warn: return "warn";
+        case level::error: return "error";
     }
     return "info";
 }
@@ -39,9 +39,15 @@ std::optional<level> parse_level(std::string_view text)
     return std::nullopt;
 }
 
-void set_level(level minimum) { minimum_level.store(minimum, std::memory_order_relaxed); }
+void set_level(level minimum)
+{
+    minimum_level.store(minimum, std::memory_order_relaxed);
+}
 
-bool enabled(level l) { return l >= minimum_level.load(std::memory_order_relaxed); }
+bool enabled(level l)
+{
+    return l >= minimum_level.load(std::memory_order_relaxed);
+}
 
 void append_json_escaped(std::string& out, std::string_view text)
 {
@@ -49,19 +55,19 @@ void append_json_escaped(std::string& out, std::string_view text)
     for (const char c : text) {
         const auto u = static_cast<unsigned char>(c);
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (u < 0x20 || u == 0x7f) {
-                out += "\\u00";
-                out += hex[u >> 4];
-                out += hex[u & 0x0f];
-            } else {
-                out += c;
-            }
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (u < 0x20 || u == 0x7f) {
+                    out += "\\u00";
+                    out += hex[u >> 4];
+                    out += hex[u & 0x0f];
+                } else {
+                    out += c;
+                }
         }
     }
 }

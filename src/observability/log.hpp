@@ -34,10 +34,22 @@ struct field {
 
 void write(level l, std::string_view message, std::initializer_list<field> fields = {});
 
-inline void debug(std::string_view m, std::initializer_list<field> f = {}) { write(level::debug, m, f); }
-inline void info(std::string_view m, std::initializer_list<field> f = {}) { write(level::info, m, f); }
-inline void warn(std::string_view m, std::initializer_list<field> f = {}) { write(level::warn, m, f); }
-inline void error(std::string_view m, std::initializer_list<field> f = {}) { write(level::error, m, f); }
+inline void debug(std::string_view m, std::initializer_list<field> f = {})
+{
+    write(level::debug, m, f);
+}
+inline void info(std::string_view m, std::initializer_list<field> f = {})
+{
+    write(level::info, m, f);
+}
+inline void warn(std::string_view m, std::initializer_list<field> f = {})
+{
+    write(level::warn, m, f);
+}
+inline void error(std::string_view m, std::initializer_list<field> f = {})
+{
+    write(level::error, m, f);
+}
 
 // Redirects finished lines (without the newline) away from stderr; an empty function restores
 // stderr. For tests that assert what was logged.

@@ -45,7 +45,8 @@ std::size_t memory_store::erase_user_sessions_locked(const std::string& user_id,
     });
 }
 
-task<result<std::optional<std::size_t>>> memory_store::remove_user_sessions(std::string user_id, token_hash current,
+task<result<std::optional<std::size_t>>> memory_store::remove_user_sessions(std::string user_id,
+                                                                            token_hash current,
                                                                             bool keep_current)
 {
     std::lock_guard lock(mutex_);
@@ -53,7 +54,8 @@ task<result<std::optional<std::size_t>>> memory_store::remove_user_sessions(std:
     if (it == sessions_.end() || it->second.user_id != user_id) {
         co_return std::optional<std::size_t>{};
     }
-    co_return std::optional<std::size_t>{erase_user_sessions_locked(user_id, keep_current ? &current : nullptr)};
+    co_return std::optional<std::size_t>{
+        erase_user_sessions_locked(user_id, keep_current ? &current : nullptr)};
 }
 
 task<result<std::size_t>> memory_store::replace_user_sessions(std::string user_id, token_hash current,
@@ -84,7 +86,10 @@ task<result<std::size_t>> memory_store::purge_expired(sys_ms now, sys_ms idle_cu
     });
 }
 
-task<result<void>> memory_store::ping() { co_return result<void>{}; }
+task<result<void>> memory_store::ping()
+{
+    co_return result<void>{};
+}
 
 std::size_t memory_store::size() const
 {

@@ -72,7 +72,8 @@ started_session session_service::prepare(std::string user_id, bool remember_me, 
     return {std::move(record), std::move(token.cookie_value)};
 }
 
-task<result<started_session>> session_service::start(std::string user_id, bool remember_me, client_info client)
+task<result<started_session>> session_service::start(std::string user_id, bool remember_me,
+                                                     client_info client)
 {
     started_session started = prepare(std::move(user_id), remember_me, std::move(client));
     auto inserted = co_await store_.insert(started.record);

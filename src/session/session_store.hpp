@@ -29,7 +29,8 @@ public:
     // Ends every session of the user, or every one but `current` when keep_current, in one atomic
     // step that first checks `current` is still live: nullopt (nothing removed) when it is not, so
     // that of concurrent requests with one cookie exactly one succeeds. Returns how many ended.
-    virtual task<result<std::optional<std::size_t>>> remove_user_sessions(std::string user_id, token_hash current,
+    virtual task<result<std::optional<std::size_t>>> remove_user_sessions(std::string user_id,
+                                                                          token_hash current,
                                                                           bool keep_current) = 0;
     // Atomically ends every session of the user and stores `replacement` (token rotation on
     // password change). Returns how many sessions other than `current` ended.

@@ -44,9 +44,15 @@ std::optional<token_hash> hash_cookie_value(std::string_view cookie_value)
     return crypto::sha256(cookie_value);
 }
 
-std::string issue_csrf_token() { return random_base64url(); }
+std::string issue_csrf_token()
+{
+    return random_base64url();
+}
 
-std::string public_id(const token_hash& hash) { return crypto::hex_encode(hash); }
+std::string public_id(const token_hash& hash)
+{
+    return crypto::hex_encode(hash);
+}
 
 std::optional<token_hash> parse_public_id(std::string_view id)
 {
@@ -57,6 +63,9 @@ std::optional<token_hash> parse_public_id(std::string_view id)
     return hash;
 }
 
-std::string log_ref(const token_hash& hash) { return public_id(hash).substr(0, log_ref_length); }
+std::string log_ref(const token_hash& hash)
+{
+    return public_id(hash).substr(0, log_ref_length);
+}
 
 }  // namespace authd::session

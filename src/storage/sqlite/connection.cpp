@@ -13,7 +13,8 @@ statement::~statement()
 statement& statement::bind(int index, std::string_view text)
 {
     if (bind_error_ == SQLITE_OK) {
-        bind_error_ = sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+        bind_error_ =
+            sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
     }
     return *this;
 }
@@ -21,7 +22,8 @@ statement& statement::bind(int index, std::string_view text)
 statement& statement::bind(int index, std::span<const std::uint8_t> blob)
 {
     if (bind_error_ == SQLITE_OK) {
-        bind_error_ = sqlite3_bind_blob(stmt_, index, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
+        bind_error_ =
+            sqlite3_bind_blob(stmt_, index, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
     }
     return *this;
 }
@@ -69,7 +71,10 @@ std::optional<std::string> statement::column_optional_text(int index) const
     return column_text(index);
 }
 
-std::int64_t statement::column_int(int index) const { return sqlite3_column_int64(stmt_, index); }
+std::int64_t statement::column_int(int index) const
+{
+    return sqlite3_column_int64(stmt_, index);
+}
 
 std::span<const std::uint8_t> statement::column_blob(int index) const
 {
@@ -81,8 +86,8 @@ std::unique_ptr<connection> connection::open(const std::string& path, bool read_
 {
     sqlite3* db = nullptr;
     // NOMUTEX: a connection is used by one thread at a time (the writer, or one reader borrower).
-    const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-                      SQLITE_OPEN_NOMUTEX;
+    const int flags =
+        (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
     const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
     if (rc != SQLITE_OK) {
         error = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
@@ -115,12 +120,24 @@ statement connection::query(const char* sql)
     return statement{cached};
 }
 
-bool connection::exec(const char* sql) { return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
+bool connection::exec(const char* sql)
+{
+    return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+}
 
-std::string connection::error() const { return sqlite3_errmsg(db_); }
+std::string connection::error() const
+{
+    return sqlite3_errmsg(db_);
+}
 
-int connection::changes() const { return sqlite3_changes(db_); }
+int connection::changes() const
+{
+    return sqlite3_changes(db_);
+}
 
-bool connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+bool connection::in_transaction() const
+{
+    return sqlite3_get_autocommit(db_) == 0;
+}
 
 }  // namespace authd::storage::sqlite

@@ -62,7 +62,10 @@ database::database(std::string path, std::unique_ptr<connection> writer)
     writer_thread_ = std::thread([this] { run_writer(); });
 }
 
-database::~database() { stop(); }
+database::~database()
+{
+    stop();
+}
 
 void database::stop()
 {

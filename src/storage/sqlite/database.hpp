@@ -82,7 +82,9 @@ private:
 template <class T, class Fn, class Handler>
 struct database::typed_job final : database::write_job {
     typed_job(Fn f, Handler h)
-        : fn(std::move(f)), handler(std::move(h)), guard(net::make_work_guard(net::get_associated_executor(handler)))
+        : fn(std::move(f)),
+          handler(std::move(h)),
+          guard(net::make_work_guard(net::get_associated_executor(handler)))
     {
     }
 
@@ -94,7 +96,7 @@ struct database::typed_job final : database::write_job {
 
     void finish(bool committed) override
     {
-        T value = !outcome ? T{errc::store_unavailable}
+        T value = !outcome                              ? T{errc::store_unavailable}
                   : (outcome->has_error() || committed) ? std::move(*outcome)
                                                         : T{errc::store_unavailable};
         complete_on_own_executor(std::move(handler), std::move(value));
@@ -115,7 +117,8 @@ auto database::write(Fn fn) -> task<std::invoke_result_t<Fn&, connection&>>
     return net::async_initiate<const net::use_awaitable_t<>&, void(value_type)>(
         [this, fn = std::move(fn)](auto handler) mutable {
             using handler_type = decltype(handler);
-            submit(std::make_unique<typed_job<value_type, Fn, handler_type>>(std::move(fn), std::move(handler)));
+            submit(
+                std::make_unique<typed_job<value_type, Fn, handler_type>>(std::move(fn), std::move(handler)));
         },
         net::use_awaitable);
 }

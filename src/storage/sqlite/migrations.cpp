@@ -56,7 +56,10 @@ int schema_version(connection& db)
 
 }  // namespace
 
-int latest_schema_version() { return static_cast<int>(migrations.size()); }
+int latest_schema_version()
+{
+    return static_cast<int>(migrations.size());
+}
 
 bool migrate(connection& db, std::string& error)
 {

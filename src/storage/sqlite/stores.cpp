@@ -49,16 +49,17 @@ result<std::optional<auth::user>> find_user(connection& c, statement query, cons
 {
     query.bind(1, key);
     switch (query.step()) {
-    case SQLITE_ROW: return std::optional{read_user(query)};
-    case SQLITE_DONE: return std::optional<auth::user>{};
-    default: return storage_failure(c, "find user");
+        case SQLITE_ROW: return std::optional{read_user(query)};
+        case SQLITE_DONE: return std::optional<auth::user>{};
+        default: return storage_failure(c, "find user");
     }
 }
 
 bool insert_session(connection& c, const session_record& r)
 {
-    statement s = c.query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, "
-                          "expires_at, remember_me, ip_address, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    statement s = c.query(
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, "
+        "expires_at, remember_me, ip_address, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     s.bind(1, r.hash)
         .bind(2, r.user_id)
         .bind(3, r.csrf_token)
@@ -107,13 +108,14 @@ task<result<void>> sqlite_session_store::insert(session_record record)
 task<result<std::optional<session_record>>> sqlite_session_store::find(token_hash hash)
 {
     return ready(db_.read([&hash](connection& c) -> result<std::optional<session_record>> {
-        statement s = c.query("SELECT token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, "
-                              "remember_me, ip_address, user_agent FROM sessions WHERE token_hash = ?");
+        statement s = c.query(
+            "SELECT token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, "
+            "remember_me, ip_address, user_agent FROM sessions WHERE token_hash = ?");
         s.bind(1, hash);
         switch (s.step()) {
-        case SQLITE_ROW: return std::optional{read_session(s)};
-        case SQLITE_DONE: return std::optional<session_record>{};
-        default: return storage_failure(c, "find session");
+            case SQLITE_ROW: return std::optional{read_session(s)};
+            case SQLITE_DONE: return std::optional<session_record>{};
+            default: return storage_failure(c, "find session");
         }
     }));
 }
@@ -121,9 +123,10 @@ task<result<std::optional<session_record>>> sqlite_session_store::find(token_has
 task<result<std::vector<session_record>>> sqlite_session_store::list_for_user(std::string user_id)
 {
     return ready(db_.read([&user_id](connection& c) -> result<std::vector<session_record>> {
-        statement s = c.query("SELECT token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, "
-                              "remember_me, ip_address, user_agent FROM sessions WHERE user_id = ? "
-                              "ORDER BY created_at");
+        statement s = c.query(
+            "SELECT token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, "
+            "remember_me, ip_address, user_agent FROM sessions WHERE user_id = ? "
+            "ORDER BY created_at");
         s.bind(1, user_id);
         std::vector<session_record> out;
         for (;;) {
@@ -155,28 +158,28 @@ task<result<std::optional<std::size_t>>> sqlite_session_store::remove_user_sessi
                                                                                     token_hash current,
                                                                                     bool keep_current)
 {
-    return db_.write(
-        [user_id = std::move(user_id), current, keep_current](connection& c) -> result<std::optional<std::size_t>> {
-            bool exists = false;
-            if (!session_exists(c, current, user_id, exists)) {
-                return storage_failure(c, "find session");
-            }
-            if (!exists) {
-                return std::optional<std::size_t>{};
-            }
-            const int removed = delete_user_sessions(c, user_id, keep_current ? &current : nullptr);
-            if (removed < 0) {
-                return storage_failure(c, "delete user sessions");
-            }
-            return std::optional{static_cast<std::size_t>(removed)};
-        });
+    return db_.write([user_id = std::move(user_id), current,
+                      keep_current](connection& c) -> result<std::optional<std::size_t>> {
+        bool exists = false;
+        if (!session_exists(c, current, user_id, exists)) {
+            return storage_failure(c, "find session");
+        }
+        if (!exists) {
+            return std::optional<std::size_t>{};
+        }
+        const int removed = delete_user_sessions(c, user_id, keep_current ? &current : nullptr);
+        if (removed < 0) {
+            return storage_failure(c, "delete user sessions");
+        }
+        return std::optional{static_cast<std::size_t>(removed)};
+    });
 }
 
 task<result<std::size_t>> sqlite_session_store::replace_user_sessions(std::string user_id, token_hash current,
                                                                       session_record replacement)
 {
     return db_.write([user_id = std::move(user_id), current,
-                                  replacement = std::move(replacement)](connection& c) -> result<std::size_t> {
+                      replacement = std::move(replacement)](connection& c) -> result<std::size_t> {
         bool had_current = false;
         if (!session_exists(c, current, user_id, had_current)) {
             return storage_failure(c, "find session");
@@ -196,7 +199,8 @@ void sqlite_session_store::touch(token_hash hash, sys_ms seen_at)
 {
     // An UPDATE, never an upsert: a touch that lands after the logout finds no row and does nothing.
     db_.write_detached([hash, seen = to_unix_ms(seen_at)](connection& c) {
-        statement s = c.query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at < ?");
+        statement s =
+            c.query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at < ?");
         s.bind(1, seen).bind(2, hash).bind(3, seen);
         return s.step() == SQLITE_DONE;
     });
@@ -204,9 +208,10 @@ void sqlite_session_store::touch(token_hash hash, sys_ms seen_at)
 
 task<result<std::size_t>> sqlite_session_store::purge_expired(sys_ms now, sys_ms idle_cutoff)
 {
-    return db_.write([now = to_unix_ms(now), cutoff = to_unix_ms(idle_cutoff)](connection& c)
-                                     -> result<std::size_t> {
-        statement s = c.query("DELETE FROM sessions WHERE expires_at <= ? OR (remember_me = 0 AND last_seen_at <= ?)");
+    return db_.write([now = to_unix_ms(now),
+                      cutoff = to_unix_ms(idle_cutoff)](connection& c) -> result<std::size_t> {
+        statement s =
+            c.query("DELETE FROM sessions WHERE expires_at <= ? OR (remember_me = 0 AND last_seen_at <= ?)");
         s.bind(1, now).bind(2, cutoff);
         if (s.step() != SQLITE_DONE) {
             return storage_failure(c, "purge sessions");
@@ -230,8 +235,13 @@ task<result<void>> sqlite_session_store::ping()
 task<result<void>> sqlite_user_store::insert(auth::user u)
 {
     return db_.write([u = std::move(u)](connection& c) -> result<void> {
-        statement s = c.query("INSERT INTO users (id, email, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?)");
-        s.bind(1, u.id).bind(2, u.email).bind(3, u.password_hash).bind(4, u.role).bind(5, format_iso8601(u.created_at));
+        statement s =
+            c.query("INSERT INTO users (id, email, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?)");
+        s.bind(1, u.id)
+            .bind(2, u.email)
+            .bind(3, u.password_hash)
+            .bind(4, u.role)
+            .bind(5, format_iso8601(u.created_at));
         const int rc = s.step();
         if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
             return errc::email_taken;
@@ -246,7 +256,8 @@ task<result<void>> sqlite_user_store::insert(auth::user u)
 task<result<std::optional<auth::user>>> sqlite_user_store::find_by_email(std::string email)
 {
     return ready(db_.read([&email](connection& c) {
-        return find_user(c, c.query("SELECT id, email, password_hash, role FROM users WHERE email = ?"), email);
+        return find_user(c, c.query("SELECT id, email, password_hash, role FROM users WHERE email = ?"),
+                         email);
     }));
 }
 
@@ -272,8 +283,9 @@ task<result<void>> sqlite_user_store::update_password_hash(std::string id, std::
 task<result<void>> sqlite_audit_log::append(audit::audit_event event)
 {
     return db_.write([e = std::move(event)](connection& c) -> result<void> {
-        statement s = c.query("INSERT INTO logs (event_type, user_id, ip_address, user_agent, message, session_ref, "
-                              "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        statement s = c.query(
+            "INSERT INTO logs (event_type, user_id, ip_address, user_agent, message, session_ref, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
         s.bind(1, audit::to_string(e.type));
         if (e.user_id) {
             s.bind(2, *e.user_id);

@@ -18,7 +18,8 @@ public:
     task<result<std::optional<session::session_record>>> find(session::token_hash hash) override;
     task<result<std::vector<session::session_record>>> list_for_user(std::string user_id) override;
     task<result<bool>> remove(session::token_hash hash) override;
-    task<result<std::optional<std::size_t>>> remove_user_sessions(std::string user_id, session::token_hash current,
+    task<result<std::optional<std::size_t>>> remove_user_sessions(std::string user_id,
+                                                                  session::token_hash current,
                                                                   bool keep_current) override;
     task<result<std::size_t>> replace_user_sessions(std::string user_id, session::token_hash current,
                                                     session::session_record replacement) override;
