@@ -1,5 +1,6 @@
 // authd: parse the configuration, then hand over to the application.
 #include "app/app.hpp"
+#include "app/seed_sessions.hpp"
 #include "config/options.hpp"
 
 #include <cstdlib>
@@ -19,6 +20,9 @@ const char* read_env(const char* name)
 int main(int argc, char** argv)
 {
     const std::vector<std::string> args(argv + 1, argv + argc);
+    if (!args.empty() && args.front() == "seed-sessions") {
+        return authd::app::seed_sessions({args.begin() + 1, args.end()});
+    }
     const auto parsed = authd::config::parse(args, &read_env);
     if (parsed.help) {
         std::cout << authd::config::help_text();

@@ -48,9 +48,17 @@ void raise_descriptor_limit()
 
 std::string endpoint_text(const net::ip::tcp::endpoint& e)
 {
-    const std::string host =
-        e.address().is_v6() ? "[" + e.address().to_string() + "]" : e.address().to_string();
-    return host + ":" + std::to_string(e.port());
+    std::string out;
+    if (e.address().is_v6()) {
+        out += '[';
+        out += e.address().to_string();
+        out += ']';
+    } else {
+        out += e.address().to_string();
+    }
+    out += ':';
+    out += std::to_string(e.port());
+    return out;
 }
 
 // Deletes expired sessions every `interval` until the timer is cancelled.

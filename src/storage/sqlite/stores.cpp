@@ -105,6 +105,18 @@ task<result<void>> sqlite_session_store::insert(session_record record)
     });
 }
 
+task<result<void>> sqlite_session_store::insert_many(std::vector<session_record> records)
+{
+    return db_.write([records = std::move(records)](connection& c) -> result<void> {
+        for (const auto& record : records) {
+            if (!insert_session(c, record)) {
+                return storage_failure(c, "insert session");
+            }
+        }
+        return {};
+    });
+}
+
 task<result<std::optional<session_record>>> sqlite_session_store::find(token_hash hash)
 {
     return ready(db_.read([&hash](connection& c) -> result<std::optional<session_record>> {

@@ -27,6 +27,9 @@ public:
     task<result<std::size_t>> purge_expired(sys_ms now, sys_ms idle_cutoff) override;
     task<result<void>> ping() override;
 
+    // Bulk import in one transaction (seeding benchmarks); all or nothing.
+    task<result<void>> insert_many(std::vector<session::session_record> records);
+
 private:
     database& db_;
 };
