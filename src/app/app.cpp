@@ -4,11 +4,13 @@
 #include "api/handlers.hpp"
 #include "api/session_cookie.hpp"
 #include "auth/auth_service.hpp"
+#include "auth/cached_user_store.hpp"
 #include "auth/login_limiter.hpp"
 #include "auth/password_hasher.hpp"
 #include "core/crypto.hpp"
 #include "http/server.hpp"
 #include "observability/log.hpp"
+#include "session/cached_store.hpp"
 #include "session/session_service.hpp"
 #include "storage/sqlite/database.hpp"
 #include "storage/sqlite/stores.hpp"
@@ -115,8 +117,11 @@ int run(const config::settings& settings)
         std::cerr << "authd: cannot open database " << settings.db << ": " << error << "\n";
         return 1;
     }
-    storage::sqlite::sqlite_session_store session_store(*db);
-    storage::sqlite::sqlite_user_store user_store(*db);
+    storage::sqlite::sqlite_session_store sqlite_sessions(*db);
+    storage::sqlite::sqlite_user_store sqlite_users(*db);
+    // The caches are safe because this process is the database's only writer (see cached_store.hpp).
+    session::cached_store session_store(sqlite_sessions, settings.session_cache);
+    auth::cached_user_store user_store(sqlite_users, settings.session_cache);
     storage::sqlite::sqlite_audit_log audit_log(*db);
 
     system_clock clock;

@@ -27,6 +27,7 @@ struct settings {
     unsigned threads = 0;       // I/O threads; 0: one per core
     unsigned hash_threads = 0;  // Argon2id threads; 0: half the cores, at least one
     std::size_t hash_queue = 64;
+    std::size_t session_cache = 65536;  // sessions and users kept in memory; 0 disables
     std::size_t max_body = 64 * 1024;
     std::size_t max_header = 16 * 1024;
     std::size_t max_connections = 10000;

@@ -1,0 +1,133 @@
+#include "session/cached_store.hpp"
+
+#include <cstring>
+
+namespace authd::session {
+
+std::size_t cached_store::hash_of_token::operator()(const token_hash& h) const noexcept
+{
+    // The key is already a uniformly random SHA-256 digest: any 8 bytes of it are a good hash.
+    std::size_t out = 0;
+    std::memcpy(&out, h.data(), sizeof out);
+    return out;
+}
+
+cached_store::cached_store(session_store& inner, std::size_t capacity) : inner_(inner), capacity_(capacity)
+{
+    entries_.reserve(capacity);
+}
+
+void cached_store::invalidate(const token_hash* hash, const std::string* user_id)
+{
+    std::lock_guard lock(mutex_);
+    ++epoch_;
+    if (hash != nullptr) {
+        entries_.erase(*hash);
+    }
+    if (user_id != nullptr) {
+        std::erase_if(entries_, [&](const auto& entry) { return entry.second.user_id == *user_id; });
+    }
+}
+
+void cached_store::fill(const session_record& record, std::uint64_t epoch_at_read)
+{
+    std::lock_guard lock(mutex_);
+    if (epoch_ != epoch_at_read || capacity_ == 0) {
+        return;  // a removal ran during the read: what was read may already be gone
+    }
+    if (entries_.size() >= capacity_) {
+        entries_.erase(entries_.begin());  // evict an arbitrary entry: bounded memory, O(1)
+    }
+    entries_.insert_or_assign(record.hash, record);
+}
+
+task<result<void>> cached_store::insert(session_record record)
+{
+    return inner_.insert(std::move(record));
+}
+
+task<result<std::optional<session_record>>> cached_store::find(token_hash hash)
+{
+    std::uint64_t epoch = 0;
+    {
+        std::lock_guard lock(mutex_);
+        if (const auto it = entries_.find(hash); it != entries_.end()) {
+            co_return std::optional{it->second};
+        }
+        epoch = epoch_;
+    }
+    auto found = co_await inner_.find(hash);
+    if (found && *found) {
+        fill(**found, epoch);
+    }
+    co_return found;
+}
+
+task<result<std::vector<session_record>>> cached_store::list_for_user(std::string user_id)
+{
+    return inner_.list_for_user(std::move(user_id));
+}
+
+task<result<bool>> cached_store::remove(token_hash hash)
+{
+    invalidate(&hash, nullptr);
+    auto removed = co_await inner_.remove(hash);
+    invalidate(&hash, nullptr);
+    co_return removed;
+}
+
+task<result<std::optional<std::size_t>>> cached_store::remove_user_sessions(std::string user_id,
+                                                                            token_hash current,
+                                                                            bool keep_current)
+{
+    invalidate(nullptr, &user_id);
+    auto removed = co_await inner_.remove_user_sessions(user_id, current, keep_current);
+    invalidate(nullptr, &user_id);
+    co_return removed;
+}
+
+task<result<std::size_t>> cached_store::replace_user_sessions(std::string user_id, token_hash current,
+                                                              session_record replacement)
+{
+    invalidate(nullptr, &user_id);
+    auto replaced = co_await inner_.replace_user_sessions(user_id, current, std::move(replacement));
+    invalidate(nullptr, &user_id);
+    co_return replaced;
+}
+
+void cached_store::touch(token_hash hash, sys_ms seen_at)
+{
+    {
+        std::lock_guard lock(mutex_);
+        if (const auto it = entries_.find(hash); it != entries_.end() && it->second.last_seen_at < seen_at) {
+            it->second.last_seen_at = seen_at;
+        }
+    }
+    inner_.touch(hash, seen_at);
+}
+
+task<result<std::size_t>> cached_store::purge_expired(sys_ms now, sys_ms idle_cutoff)
+{
+    // Expired entries are already refused by the session service; this only frees their memory.
+    {
+        std::lock_guard lock(mutex_);
+        std::erase_if(entries_, [&](const auto& entry) {
+            const session_record& r = entry.second;
+            return r.expires_at <= now || (!r.remember_me && r.last_seen_at <= idle_cutoff);
+        });
+    }
+    return inner_.purge_expired(now, idle_cutoff);
+}
+
+task<result<void>> cached_store::ping()
+{
+    return inner_.ping();
+}
+
+std::size_t cached_store::size() const
+{
+    std::lock_guard lock(mutex_);
+    return entries_.size();
+}
+
+}  // namespace authd::session
