@@ -13,6 +13,7 @@
 #include "session/cached_store.hpp"
 #include "session/session_service.hpp"
 #include "storage/sqlite/database.hpp"
+#include "storage/sqlite/shared_epoch.hpp"
 #include "storage/sqlite/stores.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -119,9 +120,16 @@ int run(const config::settings& settings)
     }
     storage::sqlite::sqlite_session_store sqlite_sessions(*db);
     storage::sqlite::sqlite_user_store sqlite_users(*db);
-    // The caches are safe because this process is the database's only writer (see cached_store.hpp).
-    session::cached_store session_store(sqlite_sessions, settings.session_cache);
-    auth::cached_user_store user_store(sqlite_users, settings.session_cache);
+    // Every authd process on this database shares the change epoch, so a logout on any of them
+    // invalidates the caches of all (see session/cached_store.hpp).
+    auto epoch = storage::sqlite::shared_epoch::open(settings.db, error);
+    if (!epoch) {
+        log::error("cannot map the shared change epoch", {{"error", error}});
+        std::cerr << "authd: " << error << "\n";
+        return 1;
+    }
+    session::cached_store session_store(sqlite_sessions, *epoch, settings.session_cache);
+    auth::cached_user_store user_store(sqlite_users, *epoch, settings.session_cache);
     storage::sqlite::sqlite_audit_log audit_log(*db);
 
     system_clock clock;

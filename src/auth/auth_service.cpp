@@ -11,11 +11,11 @@ auth_service::auth_service(user_store& users, session::session_service& sessions
 {
 }
 
-task<void> auth_service::record(audit::event_type type, std::optional<std::string> user_id,
-                                const client_info& client, std::string message,
-                                std::optional<session::token_hash> session)
+audit::audit_event auth_service::event(audit::event_type type, std::optional<std::string> user_id,
+                                       const client_info& client, std::string message,
+                                       std::optional<session::token_hash> session) const
 {
-    audit::audit_event event{
+    return audit::audit_event{
         .type = type,
         .user_id = std::move(user_id),
         .ip_address = client.ip_address,
@@ -24,6 +24,11 @@ task<void> auth_service::record(audit::event_type type, std::optional<std::strin
         .session_ref = session ? std::optional{session::log_ref(*session)} : std::nullopt,
         .created_at = sessions_.now(),
     };
+}
+
+task<void> auth_service::record(audit::audit_event event)
+{
+    const audit::event_type type = event.type;
     const auto appended = co_await audit_.append(std::move(event));
     if (!appended) {
         log::error("audit write failed",
@@ -48,8 +53,9 @@ task<result<user>> auth_service::register_user(std::string email, std::string pa
     if (!inserted) {
         co_return inserted.error();
     }
-    co_await record(audit::event_type::user_register, account.id, client, "User registered: " + account.email,
-                    std::nullopt);
+    auto entry = event(audit::event_type::user_register, account.id, client,
+                       "User registered: " + account.email, std::nullopt);
+    co_await record(std::move(entry));
     co_return account;
 }
 
@@ -70,16 +76,21 @@ task<result<login_success>> auth_service::log_in(std::string email, std::string 
         co_return found.error();
     }
     // Unknown email and wrong password do the same Argon2id work and give the same answer.
-    auto verified = *found ? co_await hasher_.verify((*found)->password_hash, std::move(password))
-                           : co_await hasher_.verify_dummy(std::move(password));
+    result<bool> verified = false;
+    if (*found) {
+        verified = co_await hasher_.verify((*found)->password_hash, std::move(password));
+    } else {
+        verified = co_await hasher_.verify_dummy(std::move(password));
+    }
     if (!verified) {
         co_return verified.error();
     }
     if (!*verified) {
         limiter_.record_failure(email, client.ip_address);
-        co_await record(audit::event_type::user_login_failed,
-                        *found ? std::optional{(*found)->id} : std::nullopt, client,
-                        "Failed login for " + email, std::nullopt);
+        auto entry =
+            event(audit::event_type::user_login_failed, *found ? std::optional{(*found)->id} : std::nullopt,
+                  client, "Failed login for " + email, std::nullopt);
+        co_await record(std::move(entry));
         co_return errc::invalid_credentials;
     }
     limiter_.record_success(email);
@@ -95,8 +106,9 @@ task<result<login_success>> auth_service::log_in(std::string email, std::string 
     if (!started) {
         co_return started.error();
     }
-    co_await record(audit::event_type::user_login, account.id, client,
-                    remember_me ? "User logged in (remember me)" : "User logged in", started->record.hash);
+    auto entry = event(audit::event_type::user_login, account.id, client,
+                       remember_me ? "User logged in (remember me)" : "User logged in", started->record.hash);
+    co_await record(std::move(entry));
     co_return login_success{std::move(account), std::move(*started)};
 }
 
@@ -127,12 +139,14 @@ task<result<std::size_t>> auth_service::log_out(session_record current, bool all
         ended = 1;
     }
     if (all_devices) {
-        co_await record(audit::event_type::user_logout_all, current.user_id, client,
-                        "User logged out from all devices (" + std::to_string(ended) + " sessions)",
-                        current.hash);
+        auto entry =
+            event(audit::event_type::user_logout_all, current.user_id, client,
+                  "User logged out from all devices (" + std::to_string(ended) + " sessions)", current.hash);
+        co_await record(std::move(entry));
     } else {
-        co_await record(audit::event_type::user_logout, current.user_id, client, "User logged out",
-                        current.hash);
+        auto entry =
+            event(audit::event_type::user_logout, current.user_id, client, "User logged out", current.hash);
+        co_await record(std::move(entry));
     }
     co_return ended;
 }
@@ -178,8 +192,9 @@ task<result<void>> auth_service::revoke_session(session_record current, session:
     if (!*removed) {
         co_return errc::not_found;
     }
-    co_await record(audit::event_type::session_revoked, current.user_id, client,
-                    "Session " + session::log_ref(target) + " revoked", current.hash);
+    auto entry = event(audit::event_type::session_revoked, current.user_id, client,
+                       "Session " + session::log_ref(target) + " revoked", current.hash);
+    co_await record(std::move(entry));
     co_return result<void>{};
 }
 
@@ -192,8 +207,9 @@ task<result<std::size_t>> auth_service::revoke_other_sessions(session_record cur
     if (!*removed) {
         co_return errc::not_authenticated;
     }
-    co_await record(audit::event_type::sessions_revoked_others, current.user_id, client,
-                    "Other sessions revoked (" + std::to_string(**removed) + " sessions)", current.hash);
+    auto entry = event(audit::event_type::sessions_revoked_others, current.user_id, client,
+                       "Other sessions revoked (" + std::to_string(**removed) + " sessions)", current.hash);
+    co_await record(std::move(entry));
     co_return **removed;
 }
 
@@ -228,9 +244,10 @@ task<result<password_change_success>> auth_service::change_password(session_reco
         log::error("session rotation after password change failed", {{"error", ended.error().message()}});
         co_return ended.error();
     }
-    co_await record(audit::event_type::password_changed, account->id, client,
-                    "Password changed (" + std::to_string(*ended) + " other sessions ended)",
-                    rotated.record.hash);
+    auto entry =
+        event(audit::event_type::password_changed, account->id, client,
+              "Password changed (" + std::to_string(*ended) + " other sessions ended)", rotated.record.hash);
+    co_await record(std::move(entry));
     co_return password_change_success{*ended, std::move(rotated)};
 }
 

@@ -66,9 +66,13 @@ public:
                                                           std::string new_password, client_info client);
 
 private:
+    // Builds an audit event. A plain function on purpose: g++ 12 destroys temporaries of a ?:
+    // twice when they appear in an expression with co_await, so events are built outside one.
+    audit::audit_event event(audit::event_type type, std::optional<std::string> user_id,
+                             const client_info& client, std::string message,
+                             std::optional<session::token_hash> session) const;
     // Appends to the audit log; a failure goes to the service log and never to the client.
-    task<void> record(audit::event_type type, std::optional<std::string> user_id, const client_info& client,
-                      std::string message, std::optional<session::token_hash> session);
+    task<void> record(audit::audit_event event);
 
     user_store& users_;
     session::session_service& sessions_;

@@ -2,15 +2,15 @@
 
 namespace authd::auth {
 
-cached_user_store::cached_user_store(user_store& inner, std::size_t capacity)
-    : inner_(inner), capacity_(capacity)
+cached_user_store::cached_user_store(user_store& inner, change_epoch& epoch, std::size_t capacity)
+    : inner_(inner), epoch_(epoch), capacity_(capacity)
 {
 }
 
 void cached_user_store::invalidate(const std::string& id)
 {
+    epoch_.advance();
     std::lock_guard lock(mutex_);
-    ++epoch_;
     by_id_.erase(id);
 }
 
@@ -26,23 +26,20 @@ task<result<std::optional<user>>> cached_user_store::find_by_email(std::string e
 
 task<result<std::optional<user>>> cached_user_store::find_by_id(std::string id)
 {
-    std::uint64_t epoch = 0;
+    const std::uint64_t epoch = epoch_.current();
     {
         std::lock_guard lock(mutex_);
-        if (const auto it = by_id_.find(id); it != by_id_.end()) {
-            co_return std::optional{it->second};
+        if (const auto it = by_id_.find(id); it != by_id_.end() && it->second.epoch == epoch) {
+            co_return std::optional{it->second.account};
         }
-        epoch = epoch_;
     }
     auto found = co_await inner_.find_by_id(id);
     if (found && *found && capacity_ > 0) {
         std::lock_guard lock(mutex_);
-        if (epoch == epoch_) {
-            if (by_id_.size() >= capacity_) {
-                by_id_.erase(by_id_.begin());
-            }
-            by_id_.insert_or_assign(id, **found);
+        if (by_id_.size() >= capacity_ && !by_id_.contains(id)) {
+            by_id_.erase(by_id_.begin());
         }
+        by_id_.insert_or_assign(id, entry{**found, epoch});
     }
     co_return found;
 }

@@ -2,7 +2,9 @@
 
 #include "http/cookie.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <limits>
 #include <functional>
 #include <span>
 
@@ -22,19 +24,21 @@ struct option {
 
 std::optional<std::size_t> parse_size(std::string_view text)
 {
-    std::size_t value = 0;
-    std::size_t multiplier = 1;
-    if (text.ends_with("KiB") || text.ends_with("k")) {
+    const auto digits_end = std::min(text.find_first_not_of("0123456789"), text.size());
+    const std::string_view digits = text.substr(0, digits_end);
+    const std::string_view unit = text.substr(digits_end);
+    std::size_t multiplier = 0;
+    if (unit.empty()) {
+        multiplier = 1;
+    } else if (unit == "KiB" || unit == "k") {
         multiplier = 1024;
-    } else if (text.ends_with("MiB") || text.ends_with("m")) {
+    } else if (unit == "MiB" || unit == "m") {
         multiplier = 1024 * 1024;
     }
-    const auto digits_end = text.find_first_not_of("0123456789");
-    const std::string_view digits = text.substr(0, digits_end);
-    if (digits.empty() || (digits_end != std::string_view::npos && multiplier == 1)) {
-        return std::nullopt;
-    }
-    if (std::from_chars(digits.data(), digits.data() + digits.size(), value).ec != std::errc{}) {
+    std::size_t value = 0;
+    if (digits.empty() || multiplier == 0 ||
+        std::from_chars(digits.data(), digits.data() + digits.size(), value).ec != std::errc{} ||
+        value > std::numeric_limits<std::size_t>::max() / multiplier) {
         return std::nullopt;
     }
     return value * multiplier;
@@ -233,25 +237,31 @@ void validate(const settings& s, std::vector<std::string>& errors)
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text)
 {
     using namespace std::chrono;
-    const auto digits_end = text.find_first_not_of("0123456789");
+    const auto digits_end = std::min(text.find_first_not_of("0123456789"), text.size());
     const std::string_view digits = text.substr(0, digits_end);
-    const std::string_view unit = digits_end == std::string_view::npos ? "s" : text.substr(digits_end);
+    const std::string_view unit = digits_end == text.size() ? "s" : text.substr(digits_end);
     long long n = 0;
     if (digits.empty() ||
         std::from_chars(digits.data(), digits.data() + digits.size(), n).ec != std::errc{}) {
         return std::nullopt;
     }
+    long long ms_per_unit = 0;
     if (unit == "ms")
-        return milliseconds{n};
+        ms_per_unit = 1;
     if (unit == "s")
-        return duration_cast<milliseconds>(seconds{n});
+        ms_per_unit = 1000;
     if (unit == "m")
-        return duration_cast<milliseconds>(minutes{n});
+        ms_per_unit = 60 * 1000;
     if (unit == "h")
-        return duration_cast<milliseconds>(hours{n});
+        ms_per_unit = 3600 * 1000;
     if (unit == "d")
-        return duration_cast<milliseconds>(hours{24 * n});
-    return std::nullopt;
+        ms_per_unit = 24LL * 3600 * 1000;
+    // Nothing authd times needs more than a hundred years; beyond that is a typo or an overflow.
+    constexpr long long max_ms = 100LL * 365 * 24 * 3600 * 1000;
+    if (ms_per_unit == 0 || n > max_ms / ms_per_unit) {
+        return std::nullopt;
+    }
+    return milliseconds{n * ms_per_unit};
 }
 
 parse_outcome parse(const std::vector<std::string>& args, const char* (*getenv)(const char*))

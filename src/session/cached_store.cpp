@@ -12,33 +12,22 @@ std::size_t cached_store::hash_of_token::operator()(const token_hash& h) const n
     return out;
 }
 
-cached_store::cached_store(session_store& inner, std::size_t capacity) : inner_(inner), capacity_(capacity)
+cached_store::cached_store(session_store& inner, change_epoch& epoch, std::size_t capacity)
+    : inner_(inner), epoch_(epoch), capacity_(capacity)
 {
     entries_.reserve(capacity);
 }
 
 void cached_store::invalidate(const token_hash* hash, const std::string* user_id)
 {
+    epoch_.advance();
     std::lock_guard lock(mutex_);
-    ++epoch_;
     if (hash != nullptr) {
         entries_.erase(*hash);
     }
     if (user_id != nullptr) {
-        std::erase_if(entries_, [&](const auto& entry) { return entry.second.user_id == *user_id; });
+        std::erase_if(entries_, [&](const auto& e) { return e.second.record.user_id == *user_id; });
     }
-}
-
-void cached_store::fill(const session_record& record, std::uint64_t epoch_at_read)
-{
-    std::lock_guard lock(mutex_);
-    if (epoch_ != epoch_at_read || capacity_ == 0) {
-        return;  // a removal ran during the read: what was read may already be gone
-    }
-    if (entries_.size() >= capacity_) {
-        entries_.erase(entries_.begin());  // evict an arbitrary entry: bounded memory, O(1)
-    }
-    entries_.insert_or_assign(record.hash, record);
 }
 
 task<result<void>> cached_store::insert(session_record record)
@@ -48,17 +37,20 @@ task<result<void>> cached_store::insert(session_record record)
 
 task<result<std::optional<session_record>>> cached_store::find(token_hash hash)
 {
-    std::uint64_t epoch = 0;
+    const std::uint64_t epoch = epoch_.current();
     {
         std::lock_guard lock(mutex_);
-        if (const auto it = entries_.find(hash); it != entries_.end()) {
-            co_return std::optional{it->second};
+        if (const auto it = entries_.find(hash); it != entries_.end() && it->second.epoch == epoch) {
+            co_return std::optional{it->second.record};
         }
-        epoch = epoch_;
     }
     auto found = co_await inner_.find(hash);
-    if (found && *found) {
-        fill(**found, epoch);
+    if (found && *found && capacity_ > 0) {
+        std::lock_guard lock(mutex_);
+        if (entries_.size() >= capacity_ && !entries_.contains(hash)) {
+            entries_.erase(entries_.begin());  // evict an arbitrary entry: bounded memory, O(1)
+        }
+        entries_.insert_or_assign(hash, entry{**found, epoch});
     }
     co_return found;
 }
@@ -99,8 +91,9 @@ void cached_store::touch(token_hash hash, sys_ms seen_at)
 {
     {
         std::lock_guard lock(mutex_);
-        if (const auto it = entries_.find(hash); it != entries_.end() && it->second.last_seen_at < seen_at) {
-            it->second.last_seen_at = seen_at;
+        if (const auto it = entries_.find(hash);
+            it != entries_.end() && it->second.record.last_seen_at < seen_at) {
+            it->second.record.last_seen_at = seen_at;
         }
     }
     inner_.touch(hash, seen_at);
@@ -111,8 +104,8 @@ task<result<std::size_t>> cached_store::purge_expired(sys_ms now, sys_ms idle_cu
     // Expired entries are already refused by the session service; this only frees their memory.
     {
         std::lock_guard lock(mutex_);
-        std::erase_if(entries_, [&](const auto& entry) {
-            const session_record& r = entry.second;
+        std::erase_if(entries_, [&](const auto& e) {
+            const session_record& r = e.second.record;
             return r.expires_at <= now || (!r.remember_me && r.last_seen_at <= idle_cutoff);
         });
     }

@@ -1,12 +1,15 @@
 // A bounded in-process cache in front of another session_store, so that the session check behind
 // every authenticated request usually costs a hash-map lookup instead of a database read.
 //
-// It can never serve a session after its removal was acknowledged: every removal erases the
-// entry before and after the inner store commits, and a cache fill is dropped when any removal
-// ran while its read was in progress (an invalidation epoch). This holds within one process: it
-// is only for stores no other authd instance writes to (the embedded SQLite database).
+// It never serves a session after its removal was acknowledged, on any instance that shares the
+// change epoch: a removal advances the epoch before and after the inner store commits, and an
+// entry is served only while the epoch still has the value it had before the entry was read.
+// (A reader that saw the epoch after the first advance but before the second read its row before
+// the commit, so its entry carries an epoch the second advance makes stale; a reader that saw the
+// epoch after the second advance read after the commit, and found nothing to cache.)
 #pragma once
 
+#include "core/change_epoch.hpp"
 #include "session/session_store.hpp"
 
 #include <cstdint>
@@ -17,8 +20,8 @@ namespace authd::session {
 
 class cached_store final : public session_store {
 public:
-    // inner is owned by the application and outlives the cache.
-    cached_store(session_store& inner, std::size_t capacity);
+    // inner and epoch are owned by the application and outlive the cache.
+    cached_store(session_store& inner, change_epoch& epoch, std::size_t capacity);
 
     task<result<void>> insert(session_record record) override;
     task<result<std::optional<session_record>>> find(token_hash hash) override;
@@ -38,16 +41,19 @@ private:
     struct hash_of_token {
         std::size_t operator()(const token_hash& h) const noexcept;
     };
+    struct entry {
+        session_record record;
+        std::uint64_t epoch;  // the change epoch before the record was read
+    };
 
-    // Marks the start of a removal: erases the entry (or all of a user's) and moves the epoch.
+    // Before and after a removal: makes every entry stale and frees what is no longer needed.
     void invalidate(const token_hash* hash, const std::string* user_id);
-    void fill(const session_record& record, std::uint64_t epoch_at_read);
 
     session_store& inner_;
+    change_epoch& epoch_;
     std::size_t capacity_;
     mutable std::mutex mutex_;
-    std::unordered_map<token_hash, session_record, hash_of_token> entries_;  // guarded by mutex_
-    std::uint64_t epoch_ = 0;                                                // guarded by mutex_
+    std::unordered_map<token_hash, entry, hash_of_token> entries_;  // guarded by mutex_
 };
 
 }  // namespace authd::session

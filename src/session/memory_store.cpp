@@ -62,7 +62,8 @@ task<result<std::size_t>> memory_store::replace_user_sessions(std::string user_i
                                                               session_record replacement)
 {
     std::lock_guard lock(mutex_);
-    const bool had_current = sessions_.contains(current);
+    const auto it = sessions_.find(current);
+    const bool had_current = it != sessions_.end() && it->second.user_id == user_id;
     const std::size_t removed = erase_user_sessions_locked(user_id, nullptr);
     const token_hash key = replacement.hash;
     sessions_.insert_or_assign(key, std::move(replacement));
