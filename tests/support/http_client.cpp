@@ -1,0 +1,330 @@
+#include "http_client.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace authd::test {
+namespace {
+
+constexpr auto response_timeout = std::chrono::seconds{15};
+
+bool iequals(std::string_view a, std::string_view b)
+{
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+bool has_header(const header_list& headers, std::string_view name)
+{
+    return std::any_of(headers.begin(), headers.end(), [&](const auto& h) { return iequals(h.first, name); });
+}
+
+// Writes everything it can; false when the peer stopped reading (reset or closed).
+bool write_all(int fd, std::string_view bytes)
+{
+    while (!bytes.empty()) {
+        const ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return false;
+        }
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
+std::string_view trim(std::string_view s)
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
+    return s;
+}
+
+const boost::json::value* detail_field(const boost::json::value& v, std::string_view key)
+{
+    if (!v.is_object())
+        return nullptr;
+    const auto* detail = v.as_object().if_contains("detail");
+    if (detail == nullptr || !detail->is_object())
+        return nullptr;
+    return detail->as_object().if_contains(key);
+}
+
+}  // namespace
+
+std::optional<std::string> http_response::header(std::string_view name) const
+{
+    for (const auto& [k, v] : headers) {
+        if (iequals(k, name)) {
+            return v;
+        }
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string> http_response::headers_named(std::string_view name) const
+{
+    std::vector<std::string> out;
+    for (const auto& [k, v] : headers) {
+        if (iequals(k, name)) {
+            out.push_back(v);
+        }
+    }
+    return out;
+}
+
+boost::json::value http_response::json() const
+{
+    boost::system::error_code ec;
+    auto v = boost::json::parse(body, ec);
+    return ec ? boost::json::value{} : v;
+}
+
+std::string http_response::error_code() const
+{
+    const boost::json::value parsed = json();
+    const auto* f = detail_field(parsed, "error_code");
+    return f != nullptr && f->is_string() ? std::string(f->as_string()) : std::string{};
+}
+
+std::string http_response::error_message() const
+{
+    const boost::json::value parsed = json();
+    const auto* f = detail_field(parsed, "message");
+    return f != nullptr && f->is_string() ? std::string(f->as_string()) : std::string{};
+}
+
+http_response parse_response(std::string_view raw)
+{
+    if (raw.empty()) {
+        throw std::runtime_error("the server closed the connection without answering (did authd crash?)");
+    }
+    for (;;) {
+        const auto head_end = raw.find("\r\n\r\n");
+        if (head_end == std::string_view::npos) {
+            throw std::runtime_error("no complete HTTP response header in " + std::to_string(raw.size()) +
+                                     " bytes: '" + std::string(raw.substr(0, 200)) + "'");
+        }
+        std::string_view head = raw.substr(0, head_end);
+        std::string_view rest = raw.substr(head_end + 4);
+
+        http_response res;
+        const auto line_end = head.find("\r\n");
+        const std::string_view status_line = head.substr(0, line_end);
+        if (!status_line.starts_with("HTTP/1.") || status_line.size() < 12) {
+            throw std::runtime_error("not an HTTP status line: '" + std::string(status_line) + "'");
+        }
+        res.status = std::stoi(std::string(status_line.substr(9, 3)));
+        res.reason = std::string(trim(status_line.substr(std::min<std::size_t>(13, status_line.size()))));
+        head = line_end == std::string_view::npos ? std::string_view{} : head.substr(line_end + 2);
+        while (!head.empty()) {
+            const auto end = head.find("\r\n");
+            const std::string_view line = head.substr(0, end);
+            head = end == std::string_view::npos ? std::string_view{} : head.substr(end + 2);
+            const auto colon = line.find(':');
+            if (colon == std::string_view::npos) {
+                throw std::runtime_error("bad header line: '" + std::string(line) + "'");
+            }
+            res.headers.emplace_back(std::string(line.substr(0, colon)),
+                                     std::string(trim(line.substr(colon + 1))));
+        }
+        if (res.status >= 100 && res.status < 200) {
+            raw = rest;  // 100 Continue: the real answer follows
+            continue;
+        }
+        if (const auto length = res.header("Content-Length")) {
+            const auto n = std::stoul(*length);
+            if (rest.size() < n) {
+                throw std::runtime_error("body shorter than Content-Length (" + std::to_string(rest.size()) +
+                                         " < " + *length + ")");
+            }
+            rest = rest.substr(0, n);
+        }
+        res.body = std::string(rest);
+        return res;
+    }
+}
+
+int connect_local(unsigned short port)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        throw std::runtime_error("socket failed");
+    }
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+        const std::string why = std::strerror(errno);
+        ::close(fd);
+        throw std::runtime_error("connect to 127.0.0.1:" + std::to_string(port) + " failed: " + why);
+    }
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    return fd;
+}
+
+std::string read_all(int fd, std::chrono::milliseconds timeout)
+{
+    std::string out;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    char buf[16384];
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            break;
+        }
+        pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
+        const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
+        if (ready < 0 && errno == EINTR) {
+            continue;
+        }
+        if (ready <= 0) {
+            break;
+        }
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            break;
+        }
+        out.append(buf, static_cast<std::size_t>(n));
+    }
+    return out;
+}
+
+pending_request::pending_request(unsigned short port, const std::string& bytes)
+{
+    if (bytes.empty()) {
+        throw std::invalid_argument("empty request");
+    }
+    fd_ = connect_local(port);
+    last_ = bytes.back();
+    if (!write_all(fd_, std::string_view(bytes).substr(0, bytes.size() - 1))) {
+        ::close(fd_);
+        throw std::runtime_error("writing the request failed");
+    }
+}
+
+pending_request::pending_request(pending_request&& other) noexcept : fd_(other.fd_), last_(other.last_)
+{
+    other.fd_ = -1;
+}
+
+pending_request::~pending_request()
+{
+    if (fd_ >= 0) {
+        ::close(fd_);
+    }
+}
+
+http_response pending_request::finish()
+{
+    write_all(fd_, std::string_view(&last_, 1));
+    const std::string raw = read_all(fd_, response_timeout);
+    ::close(fd_);
+    fd_ = -1;
+    return parse_response(raw);
+}
+
+http_client::http_client(unsigned short port, std::string user_agent)
+    : port_(port), user_agent_(std::move(user_agent))
+{
+}
+
+std::string http_client::host() const
+{
+    return "127.0.0.1:" + std::to_string(port_);
+}
+
+std::string http_client::serialize(const http_request& req) const
+{
+    std::string out = req.method + " " + req.target + " HTTP/1.1\r\n";
+    if (!has_header(req.headers, "Host")) {
+        out += "Host: " + host() + "\r\n";
+    }
+    if (!has_header(req.headers, "User-Agent") && !user_agent_.empty()) {
+        out += "User-Agent: " + user_agent_ + "\r\n";
+    }
+    if (!has_header(req.headers, "Connection")) {
+        out += "Connection: close\r\n";
+    }
+    if (req.send_content_length && !has_header(req.headers, "Content-Length") &&
+        !has_header(req.headers, "Transfer-Encoding") && (!req.body.empty() || req.method == "POST")) {
+        out += "Content-Length: " + std::to_string(req.body.size()) + "\r\n";
+    }
+    for (const auto& [k, v] : req.headers) {
+        out += k + ": " + v + "\r\n";
+    }
+    out += "\r\n";
+    out += req.body;
+    return out;
+}
+
+http_response http_client::send(const http_request& req) const
+{
+    const std::string raw = send_raw(serialize(req), response_timeout);
+    return parse_response(raw);
+}
+
+http_response http_client::get(std::string target, header_list headers) const
+{
+    return send({.method = "GET", .target = std::move(target), .headers = std::move(headers), .body = {}});
+}
+
+http_response http_client::post(std::string target, std::string body, header_list headers) const
+{
+    return send({.method = "POST",
+                 .target = std::move(target),
+                 .headers = std::move(headers),
+                 .body = std::move(body)});
+}
+
+http_response http_client::del(std::string target, header_list headers) const
+{
+    return send({.method = "DELETE", .target = std::move(target), .headers = std::move(headers), .body = {}});
+}
+
+http_response http_client::post_json(std::string target, const boost::json::value& body,
+                                     header_list headers) const
+{
+    headers.emplace_back("Content-Type", "application/json");
+    return post(std::move(target), boost::json::serialize(body), std::move(headers));
+}
+
+std::string http_client::send_raw(std::string_view bytes, std::chrono::milliseconds timeout) const
+{
+    const int fd = connect_local(port_);
+    write_all(fd, bytes);  // the server may answer (413, 431, 400) before it read everything
+    std::string raw = read_all(fd, timeout);
+    ::close(fd);
+    return raw;
+}
+
+pending_request http_client::prepare(const http_request& req) const
+{
+    return pending_request(port_, serialize(req));
+}
+
+}  // namespace authd::test
