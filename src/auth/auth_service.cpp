@@ -69,6 +69,10 @@ task<result<login_success>> auth_service::log_in(std::string email, std::string 
                                                  std::optional<std::string> previous_cookie)
 {
     if (limiter_.retry_after(email, client.ip_address)) {
+        // Refused without a lookup; still an event worth seeing in the audit log.
+        auto entry = event(audit::event_type::user_login_failed, std::nullopt, client,
+                           "Login refused (too many failures) for " + email, std::nullopt);
+        co_await record(std::move(entry));
         co_return errc::rate_limited;
     }
     auto found = co_await users_.find_by_email(email);

@@ -46,6 +46,11 @@ CREATE TABLE logs (
 CREATE TRIGGER logs_no_update BEFORE UPDATE ON logs BEGIN SELECT RAISE(ABORT, 'logs is append-only'); END;
 CREATE TRIGGER logs_no_delete BEFORE DELETE ON logs BEGIN SELECT RAISE(ABORT, 'logs is append-only'); END;
 )sql",
+    // V002: sessions_by_expiry could not serve the purge (whose condition also looks at
+    // last_seen_at) and cost a random index page write on every login and logout.
+    R"sql(
+DROP INDEX sessions_by_expiry;
+)sql",
 };
 
 int schema_version(connection& db)

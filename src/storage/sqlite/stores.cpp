@@ -3,6 +3,7 @@
 #include "observability/log.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace authd::storage::sqlite {
 namespace {
@@ -218,18 +219,42 @@ void sqlite_session_store::touch(token_hash hash, sys_ms seen_at)
     });
 }
 
-task<result<std::size_t>> sqlite_session_store::purge_expired(sys_ms now, sys_ms idle_cutoff)
+task<result<std::size_t>> sqlite_session_store::purge_range(int first_byte, sys_ms now, sys_ms idle_cutoff)
 {
-    return db_.write([now = to_unix_ms(now),
+    return db_.write([first_byte, now = to_unix_ms(now),
                       cutoff = to_unix_ms(idle_cutoff)](connection& c) -> result<std::size_t> {
-        statement s =
-            c.query("DELETE FROM sessions WHERE expires_at <= ? OR (remember_me = 0 AND last_seen_at <= ?)");
-        s.bind(1, now).bind(2, cutoff);
+        // The sessions whose token hash starts with `first_byte`: 1/256 of the table.
+        const std::array<std::uint8_t, 1> low{static_cast<std::uint8_t>(first_byte)};
+        const std::array<std::uint8_t, 1> high{static_cast<std::uint8_t>(first_byte + 1)};
+        statement s = first_byte < 255
+                          ? c.query(
+                                "DELETE FROM sessions WHERE token_hash >= ? AND token_hash < ? AND "
+                                "(expires_at <= ? OR (remember_me = 0 AND last_seen_at <= ?))")
+                          : c.query(
+                                "DELETE FROM sessions WHERE token_hash >= ? AND ?2 IS NOT NULL AND "
+                                "(expires_at <= ? OR (remember_me = 0 AND last_seen_at <= ?))");
+        s.bind(1, low).bind(2, high).bind(3, now).bind(4, cutoff);
         if (s.step() != SQLITE_DONE) {
             return storage_failure(c, "purge sessions");
         }
         return static_cast<std::size_t>(c.changes());
     });
+}
+
+task<result<std::size_t>> sqlite_session_store::purge_expired(sys_ms now, sys_ms idle_cutoff)
+{
+    // In 256 small writes, one per range of token hashes, so that logouts queued meanwhile are
+    // committed between them instead of waiting for one scan of the whole table.
+    std::size_t purged = 0;
+    for (int first_byte = 0; first_byte < 256; ++first_byte) {
+        task<result<std::size_t>> step = purge_range(first_byte, now, idle_cutoff);
+        const auto removed = co_await std::move(step);
+        if (!removed) {
+            co_return removed.error();
+        }
+        purged += *removed;
+    }
+    co_return purged;
 }
 
 task<result<void>> sqlite_session_store::ping()

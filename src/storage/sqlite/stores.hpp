@@ -31,6 +31,8 @@ public:
     task<result<void>> insert_many(std::vector<session::session_record> records);
 
 private:
+    task<result<std::size_t>> purge_range(int first_byte, sys_ms now, sys_ms idle_cutoff);
+
     database& db_;
 };
 
