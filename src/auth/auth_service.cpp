@@ -118,41 +118,42 @@ task<result<login_success>> auth_service::log_in(std::string email, std::string 
 
 task<result<std::size_t>> auth_service::log_out(session_record current, bool all_devices, client_info client)
 {
-    std::size_t ended = 0;
-    if (all_devices) {
-        auto removed = co_await sessions_.store().remove_user_sessions(current.user_id, current.hash, false);
-        if (!removed) {
-            log::error("logout failed",
-                       {{"session", session::log_ref(current.hash)}, {"error", removed.error().message()}});
-            co_return errc::logout_failed;
-        }
-        if (!*removed) {
-            co_return errc::not_authenticated;
-        }
-        ended = **removed;
-    } else {
-        auto removed = co_await sessions_.store().remove(current.hash);
-        if (!removed) {
-            log::error("logout failed",
-                       {{"session", session::log_ref(current.hash)}, {"error", removed.error().message()}});
-            co_return errc::logout_failed;
-        }
-        if (!*removed) {
-            co_return errc::not_authenticated;  // a concurrent logout with the same cookie won
-        }
-        ended = 1;
-    }
-    if (all_devices) {
-        auto entry =
-            event(audit::event_type::user_logout_all, current.user_id, client,
-                  "User logged out from all devices (" + std::to_string(ended) + " sessions)", current.hash);
-        co_await record(std::move(entry));
-    } else {
+    if (!all_devices) {
+        // The removal and its audit record travel together: one commit when the backend allows it.
         auto entry =
             event(audit::event_type::user_logout, current.user_id, client, "User logged out", current.hash);
-        co_await record(std::move(entry));
+        const auto removed =
+            co_await sessions_.store().remove_recorded(current.hash, audit_, std::move(entry));
+        if (!removed) {
+            log::error("logout failed",
+                       {{"session", session::log_ref(current.hash)}, {"error", removed.error().message()}});
+            co_return errc::logout_failed;
+        }
+        if (!removed->removed) {
+            co_return errc::not_authenticated;  // a concurrent logout with the same cookie won
+        }
+        if (removed->audit_failed) {
+            log::error("audit write failed",
+                       {{"event_type", audit::to_string(audit::event_type::user_logout)},
+                        {"session", session::log_ref(current.hash)}});
+        }
+        co_return std::size_t{1};
     }
-    co_return ended;
+    const auto removed =
+        co_await sessions_.store().remove_user_sessions(current.user_id, current.hash, false);
+    if (!removed) {
+        log::error("logout failed",
+                   {{"session", session::log_ref(current.hash)}, {"error", removed.error().message()}});
+        co_return errc::logout_failed;
+    }
+    if (!*removed) {
+        co_return errc::not_authenticated;
+    }
+    auto entry =
+        event(audit::event_type::user_logout_all, current.user_id, client,
+              "User logged out from all devices (" + std::to_string(**removed) + " sessions)", current.hash);
+    co_await record(std::move(entry));
+    co_return **removed;
 }
 
 task<result<user>> auth_service::current_user(session_record current)

@@ -68,6 +68,15 @@ task<result<bool>> cached_store::remove(token_hash hash)
     co_return removed;
 }
 
+task<result<recorded_removal>> cached_store::remove_recorded(token_hash hash, audit::audit_log& audit,
+                                                             audit::audit_event record)
+{
+    invalidate(&hash, nullptr);
+    auto removed = co_await inner_.remove_recorded(hash, audit, std::move(record));
+    invalidate(&hash, nullptr);
+    co_return removed;
+}
+
 task<result<std::optional<std::size_t>>> cached_store::remove_user_sessions(std::string user_id,
                                                                             token_hash current,
                                                                             bool keep_current)

@@ -2,6 +2,7 @@
 // implements. Handlers and services never know which one they talk to.
 #pragma once
 
+#include "audit/audit_log.hpp"
 #include "core/async.hpp"
 #include "core/errc.hpp"
 #include "session/session_record.hpp"
@@ -13,6 +14,12 @@
 #include <vector>
 
 namespace authd::session {
+
+// What remove_recorded() did: whether the session was removed, and whether its audit record failed.
+struct recorded_removal {
+    bool removed = false;
+    bool audit_failed = false;
+};
 
 // Every write is durable when its task completes successfully; a failed write changed nothing.
 // Failures are errc::store_unavailable.
@@ -26,6 +33,12 @@ public:
 
     // True for exactly one of any number of concurrent removals of the same session.
     virtual task<result<bool>> remove(token_hash hash) = 0;
+    // remove(), and when it removed the session, `entry` appended to `audit`. A failed audit
+    // append never undoes the removal (it is reported in audit_failed). This default runs the two
+    // one after the other; a backend that keeps the audit log in the same database commits both in
+    // one transaction (one fsync, and no acknowledged logout without its record).
+    virtual task<result<recorded_removal>> remove_recorded(token_hash hash, audit::audit_log& audit,
+                                                           audit::audit_event entry);
     // Ends every session of the user, or every one but `current` when keep_current, in one atomic
     // step that first checks `current` is still live: nullopt (nothing removed) when it is not, so
     // that of concurrent requests with one cookie exactly one succeeds. Returns how many ended.

@@ -3,6 +3,7 @@
 #include "observability/log.hpp"
 #include "storage/sqlite/migrations.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <system_error>
 
@@ -12,6 +13,9 @@ namespace {
 // Jobs gathered into one transaction at most; more simply wait for the next commit.
 constexpr std::size_t max_batch = 1024;
 
+// How often the checkpointer copies committed WAL frames back into the database file.
+constexpr auto checkpoint_interval = std::chrono::milliseconds{100};
+
 bool configure(connection& c, bool writer, std::string& error)
 {
     // busy_timeout bounds how long a statement waits for another process's lock (e.g. a tool
@@ -20,6 +24,9 @@ bool configure(connection& c, bool writer, std::string& error)
                                     "PRAGMA journal_mode = WAL;"
                                     "PRAGMA synchronous = FULL;"  // an acknowledged commit survives a crash
                                     "PRAGMA foreign_keys = ON;"
+                                    // The checkpointer thread keeps the WAL backfilled; past
+                                    // 1000 pages the writer finishes the job itself (bounded WAL).
+                                    "PRAGMA wal_autocheckpoint = 1000;"
                                     // 16 MiB of pages: the B-tree interior pages of a few million
                                     // sessions stay in memory; leaves come from the OS page cache.
                                     "PRAGMA cache_size = -16384;"
@@ -62,6 +69,14 @@ std::unique_ptr<database> database::open(const std::string& path, std::string& e
 database::database(std::string path, std::unique_ptr<connection> writer)
     : path_(std::move(path)), writer_(std::move(writer))
 {
+    std::string error;
+    checkpointer_ = connection::open(path_, false, error);
+    if (checkpointer_ && checkpointer_->exec("PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;")) {
+        checkpoint_thread_ = std::thread([this] { run_checkpointer(); });
+    } else {
+        // Without it the writer checkpoints alone, as SQLite does by default.
+        log::warn("no checkpoint connection; the writer checkpoints", {{"error", error}});
+    }
     writer_thread_ = std::thread([this] { run_writer(); });
 }
 
@@ -80,8 +95,12 @@ void database::stop()
         stopping_ = true;
     }
     queue_ready_.notify_all();
+    checkpoint_wakeup_.notify_all();
     if (writer_thread_.joinable()) {
         writer_thread_.join();
+    }
+    if (checkpoint_thread_.joinable()) {
+        checkpoint_thread_.join();
     }
     writer_->exec("PRAGMA optimize");
 }
@@ -141,6 +160,23 @@ void database::run_writer()
         commit_batch(batch);
         batch.clear();
     }
+}
+
+void database::run_checkpointer()
+{
+    for (;;) {
+        {
+            std::unique_lock lock(queue_mutex_);
+            if (checkpoint_wakeup_.wait_for(lock, checkpoint_interval, [&] { return stopping_; })) {
+                break;
+            }
+        }
+        // PASSIVE: copies what it can without blocking the writer or readers.
+        if (!checkpointer_->exec("PRAGMA wal_checkpoint(PASSIVE)")) {
+            log::warn("WAL checkpoint failed", {{"error", checkpointer_->error()}});
+        }
+    }
+    checkpointer_->exec("PRAGMA wal_checkpoint(TRUNCATE)");  // a clean, short WAL at shutdown
 }
 
 void database::commit_batch(std::vector<std::unique_ptr<write_job>>& batch)

@@ -61,6 +61,7 @@ private:
     database(std::string path, std::unique_ptr<connection> writer);
     void submit(std::unique_ptr<write_job> job);
     void run_writer();
+    void run_checkpointer();
     void commit_batch(std::vector<std::unique_ptr<write_job>>& batch);
 
     std::unique_ptr<connection> borrow_reader();
@@ -74,6 +75,10 @@ private:
     std::vector<std::unique_ptr<write_job>> queue_;  // guarded by queue_mutex_
     bool stopping_ = false;                          // guarded by queue_mutex_
     std::thread writer_thread_;
+    // WAL checkpoints run here, on their own connection, so that a commit never waits for one.
+    std::unique_ptr<connection> checkpointer_;
+    std::condition_variable checkpoint_wakeup_;  // with queue_mutex_, so that stop() ends the wait
+    std::thread checkpoint_thread_;
 
     std::mutex readers_mutex_;
     std::vector<std::unique_ptr<connection>> idle_readers_;  // guarded by readers_mutex_

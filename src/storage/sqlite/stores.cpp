@@ -45,6 +45,27 @@ errc storage_failure(connection& c, const char* what)
     return errc::store_unavailable;
 }
 
+bool insert_audit_event(connection& c, const audit::audit_event& e)
+{
+    statement s = c.query(
+        "INSERT INTO logs (event_type, user_id, ip_address, user_agent, message, session_ref, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    s.bind(1, audit::to_string(e.type));
+    if (e.user_id) {
+        s.bind(2, *e.user_id);
+    } else {
+        s.bind_null(2);
+    }
+    s.bind(3, e.ip_address).bind(4, e.user_agent).bind(5, e.message);
+    if (e.session_ref) {
+        s.bind(6, *e.session_ref);
+    } else {
+        s.bind_null(6);
+    }
+    s.bind(7, format_iso8601(e.created_at));
+    return s.step() == SQLITE_DONE;
+}
+
 // The user a one-parameter SELECT of (id, email, password_hash, role) finds, if any.
 result<std::optional<auth::user>> find_user(connection& c, statement query, const std::string& key)
 {
@@ -164,6 +185,41 @@ task<result<bool>> sqlite_session_store::remove(token_hash hash)
             return storage_failure(c, "delete session");
         }
         return c.changes() == 1;
+    });
+}
+
+task<result<session::recorded_removal>> sqlite_session_store::remove_recorded(token_hash hash,
+                                                                              audit::audit_log& audit,
+                                                                              audit::audit_event entry)
+{
+    const auto* local = dynamic_cast<const sqlite_audit_log*>(&audit);
+    if (local == nullptr || !local->writes_to(db_)) {
+        return session_store::remove_recorded(hash, audit, std::move(entry));
+    }
+    return db_.write([hash, entry = std::move(entry)](connection& c) -> result<session::recorded_removal> {
+        statement remove = c.query("DELETE FROM sessions WHERE token_hash = ?");
+        remove.bind(1, hash);
+        if (remove.step() != SQLITE_DONE) {
+            return storage_failure(c, "delete session");
+        }
+        if (c.changes() != 1) {
+            return session::recorded_removal{.removed = false, .audit_failed = false};
+        }
+        // The audit row in a nested savepoint: if it fails, the removal still commits.
+        if (!c.exec("SAVEPOINT audit")) {
+            return storage_failure(c, "savepoint");
+        }
+        const bool recorded = insert_audit_event(c, entry);
+        if (!recorded) {
+            log::error("audit write failed", {{"error", c.error()}});
+            if (!c.exec("ROLLBACK TO audit")) {
+                return storage_failure(c, "rollback audit");
+            }
+        }
+        if (!c.exec("RELEASE audit")) {
+            return storage_failure(c, "release savepoint");
+        }
+        return session::recorded_removal{.removed = true, .audit_failed = !recorded};
     });
 }
 
@@ -320,23 +376,7 @@ task<result<void>> sqlite_user_store::update_password_hash(std::string id, std::
 task<result<void>> sqlite_audit_log::append(audit::audit_event event)
 {
     return db_.write([e = std::move(event)](connection& c) -> result<void> {
-        statement s = c.query(
-            "INSERT INTO logs (event_type, user_id, ip_address, user_agent, message, session_ref, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-        s.bind(1, audit::to_string(e.type));
-        if (e.user_id) {
-            s.bind(2, *e.user_id);
-        } else {
-            s.bind_null(2);
-        }
-        s.bind(3, e.ip_address).bind(4, e.user_agent).bind(5, e.message);
-        if (e.session_ref) {
-            s.bind(6, *e.session_ref);
-        } else {
-            s.bind_null(6);
-        }
-        s.bind(7, format_iso8601(e.created_at));
-        if (s.step() != SQLITE_DONE) {
+        if (!insert_audit_event(c, e)) {
             return storage_failure(c, "insert audit event");
         }
         return {};

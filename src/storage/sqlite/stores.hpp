@@ -18,6 +18,9 @@ public:
     task<result<std::optional<session::session_record>>> find(session::token_hash hash) override;
     task<result<std::vector<session::session_record>>> list_for_user(std::string user_id) override;
     task<result<bool>> remove(session::token_hash hash) override;
+    // One write job when `audit` is a sqlite_audit_log on the same database.
+    task<result<session::recorded_removal>> remove_recorded(session::token_hash hash, audit::audit_log& audit,
+                                                            audit::audit_event entry) override;
     task<result<std::optional<std::size_t>>> remove_user_sessions(std::string user_id,
                                                                   session::token_hash current,
                                                                   bool keep_current) override;
@@ -53,6 +56,7 @@ class sqlite_audit_log final : public audit::audit_log {
 public:
     explicit sqlite_audit_log(database& db) : db_(db) {}
     task<result<void>> append(audit::audit_event event) override;
+    bool writes_to(const database& db) const { return &db == &db_; }
 
 private:
     database& db_;
