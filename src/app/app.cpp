@@ -161,7 +161,8 @@ int run(const config::settings& settings)
                          .max_connections = settings.max_connections,
                          .request_timeout = settings.request_timeout,
                          .keepalive_timeout = settings.keepalive_timeout,
-                         .write_timeout = settings.request_timeout});
+                         .write_timeout = settings.request_timeout},
+                        io_threads);
     net::ip::tcp::endpoint bound;
     try {
         bound = server.listen(settings.listen);

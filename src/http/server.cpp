@@ -93,9 +93,21 @@ struct server::connection {
     bool idle = true;  // waiting for the next request; only touched on the connection's strand
 };
 
-server::server(net::io_context& ioc, request_handler& handler, server_limits limits)
-    : ioc_(ioc), handler_(handler), limits_(limits), acceptor_(net::make_strand(ioc))
+server::server(net::io_context& ioc, request_handler& handler, server_limits limits, unsigned io_threads)
+    : ioc_(ioc),
+      handler_(handler),
+      limits_(limits),
+      strands_(io_threads > 1),
+      acceptor_(connection_executor())
 {
+}
+
+net::any_io_executor server::connection_executor()
+{
+    if (strands_) {
+        return net::make_strand(ioc_);
+    }
+    return ioc_.get_executor();
 }
 
 server::~server() = default;
@@ -151,7 +163,7 @@ void server::stop()
 task<void> server::accept_loop()
 {
     while (!stopping_) {
-        auto [ec, socket] = co_await acceptor_.async_accept(net::make_strand(ioc_), with_error);
+        auto [ec, socket] = co_await acceptor_.async_accept(connection_executor(), with_error);
         if (ec) {
             if (stopping_ || ec == net::error::operation_aborted) {
                 break;

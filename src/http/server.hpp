@@ -45,8 +45,9 @@ public:
 
 class server {
 public:
-    // ioc and handler are owned by the application and outlive the server.
-    server(boost::asio::io_context& ioc, request_handler& handler, server_limits limits);
+    // ioc and handler are owned by the application and outlive the server. With one I/O thread
+    // (`io_threads` == 1) connections need no strands, and skipping them saves real time per request.
+    server(boost::asio::io_context& ioc, request_handler& handler, server_limits limits, unsigned io_threads);
     ~server();
 
     // Binds "host:port" ("[::1]:8080" for IPv6; port 0 picks a free one) and returns the bound
@@ -63,10 +64,12 @@ private:
     task<void> accept_loop();
     task<void> serve_connection(std::shared_ptr<connection> conn);
     task<void> send_rejection(connection& conn, rejection why, const request* header);
+    boost::asio::any_io_executor connection_executor();
 
     boost::asio::io_context& ioc_;
     request_handler& handler_;
     server_limits limits_;
+    bool strands_;
     boost::asio::ip::tcp::acceptor acceptor_;
     std::atomic<bool> stopping_{false};
     std::atomic<std::size_t> open_connections_{0};
