@@ -1,6 +1,9 @@
 #include "auth/password_hasher.hpp"
 
 #include <sodium.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <stdexcept>
 
@@ -46,6 +49,25 @@ void password_hasher::stop()
     pool_.join();
 }
 
+namespace {
+
+// Hashing threads run under SCHED_IDLE (else nice 19): when a login flood and session checks
+// compete for a core, the scheduler serves the checks first, and the flood backs up into the
+// bounded queue (503) instead of into everyone's latency. On an idle core logins run at full speed.
+void lower_this_thread_priority_once()
+{
+    thread_local bool lowered = false;
+    if (!lowered) {
+        lowered = true;
+        const sched_param idle{};
+        if (sched_setscheduler(gettid(), SCHED_IDLE, &idle) != 0) {
+            (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19);
+        }
+    }
+}
+
+}  // namespace
+
 template <class Fn>
 task<std::invoke_result_t<Fn&>> password_hasher::submit(Fn fn)
 {
@@ -55,6 +77,7 @@ task<std::invoke_result_t<Fn&>> password_hasher::submit(Fn fn)
         return ready(std::invoke_result_t<Fn&>{errc::service_busy});
     }
     return run_on(pool_.get_executor(), [this, fn = std::move(fn)]() mutable {
+        lower_this_thread_priority_once();
         auto value = fn();
         in_flight_.fetch_sub(1, std::memory_order_relaxed);
         return value;
