@@ -6,7 +6,7 @@ packages=(
     g++ cmake ninja-build pkg-config ccache
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
     libsqlite3-dev libsodium-dev libgtest-dev libgmock-dev
-    sqlite3 curl
+    sqlite3 curl wrk nginx-light
 )
 
 missing=()

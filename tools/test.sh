@@ -14,3 +14,7 @@ for preset in "${presets[@]}"; do
     echo "== $preset: test"
     ctest --preset "$preset" -j 2 --timeout 300
 done
+if [[ " ${presets[*]} " == *" release "* ]]; then
+    echo "== bench: 2-second smoke run of the runner (no timing is checked)"
+    bench/run.sh --seconds 2 --repeat 1 --no-build
+fi
