@@ -5,6 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
-tools/build.sh release
+tools/build.sh release authd
 mkdir -p data
 exec build/release/src/authd --listen 127.0.0.1:8080 --db ./data/authd.db "$@"

@@ -101,7 +101,7 @@ http::response dispatcher::finish(reply r, unsigned version, const std::string& 
     return res;
 }
 
-task<reply> dispatcher::run_pipeline(request_context& ctx, std::string_view& route_name)
+task<reply> dispatcher::run_pipeline(request_context& ctx)
 {
     const auto matched = match_route(ctx.path, ctx.req.method());
     if (matched.matched == nullptr) {
@@ -113,7 +113,7 @@ task<reply> dispatcher::run_pipeline(request_context& ctx, std::string_view& rou
         co_return r;
     }
     const route& r = *matched.matched;
-    route_name = r.pattern;
+    ctx.route = r.pattern;
     ctx.path_params = matched.params;
 
     if (r.needs_session) {
@@ -175,7 +175,8 @@ task<http::response> dispatcher::handle(http::request req, std::string client_ad
             for (const auto& param : target->params()) {
                 ctx.query.emplace_back(param.key, param.value);
             }
-            r = co_await run_pipeline(ctx, route_name);
+            r = co_await run_pipeline(ctx);
+            route_name = ctx.route;
         }
     } catch (const std::exception& e) {
         log::error("request failed with an exception", {{"request_id", request_id}, {"error", e.what()}});

@@ -26,7 +26,7 @@ public:
                           const std::string& client_address) override;
 
 private:
-    task<reply> run_pipeline(request_context& ctx, std::string_view& route_name);
+    task<reply> run_pipeline(request_context& ctx);
     std::string next_request_id();
     http::response finish(reply r, unsigned version, const std::string& request_id) const;
 

@@ -24,6 +24,7 @@ struct request_context {
     std::string request_id;
     std::optional<std::string_view> session_cookie;  // the raw cookie value, if one was sent
     std::optional<session::session_record> session;  // set for routes that need a session
+    std::string_view route = "unmatched";            // the matched route's pattern, for the access log
 
     const std::string* query_param(std::string_view name) const
     {
