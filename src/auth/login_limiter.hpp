@@ -17,7 +17,7 @@ namespace authd::auth {
 
 struct login_limits {
     std::size_t max_failures_per_account = 5;
-    std::size_t max_failures_per_address = 50;
+    std::size_t max_failures_per_address = 100;
     std::chrono::milliseconds window{std::chrono::minutes{15}};
 };
 

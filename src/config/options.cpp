@@ -195,7 +195,7 @@ const std::vector<option>& table()
         {"login-max-failures", "AUTHD_LOGIN_MAX_FAILURES", "5",
          "failed logins per account within the window before 429", false,
          count_of(&settings::login_max_failures, 1)},
-        {"login-max-failures-per-address", "AUTHD_LOGIN_MAX_FAILURES_PER_ADDRESS", "50",
+        {"login-max-failures-per-address", "AUTHD_LOGIN_MAX_FAILURES_PER_ADDRESS", "100",
          "failed logins per client address within the window before 429", false,
          count_of(&settings::login_max_failures_per_address, 1)},
         {"login-failure-window", "AUTHD_LOGIN_FAILURE_WINDOW", "15m",

@@ -36,7 +36,7 @@ struct settings {
     std::chrono::milliseconds shutdown_grace{std::chrono::seconds{10}};
     std::chrono::milliseconds purge_interval{std::chrono::minutes{1}};
     std::size_t login_max_failures = 5;
-    std::size_t login_max_failures_per_address = 50;
+    std::size_t login_max_failures_per_address = 100;
     std::chrono::milliseconds login_failure_window{std::chrono::minutes{15}};
 };
 

@@ -18,7 +18,7 @@ protected:
     }
 
     manual_clock clock{from_unix_ms(1'795'549'419'000)};
-    login_limiter limiter{clock, login_limits{}};  // 5 per account, 50 per address, 15 min
+    login_limiter limiter{clock, login_limits{}};  // 5 per account, 100 per address, 15 min
 };
 
 TEST_F(LoginLimiterTest, FreshAccountMayTry)
