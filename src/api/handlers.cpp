@@ -1,6 +1,7 @@
 #include "api/handlers.hpp"
 
 #include "auth/validation.hpp"
+#include "core/json_text.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/json/value.hpp>
@@ -160,14 +161,25 @@ task<reply> handlers::me(request_context& ctx)
     if (!account) {
         co_return error_reply(to_errc(account.error()), ctx.lang);
     }
+    // Rendered directly: this is the session check behind every page of an application, and
+    // building a JSON document first showed in profiles. Same shape as user_json().
     const session::session_record& s = *ctx.session;
-    co_return json_reply(
-        status::ok,
-        json::object{
-            {"user", user_json(*account)},
-            {"session", json::object{{"id", session::public_id(s.hash)},
-                                     {"created_at", format_iso8601(s.created_at)},
-                                     {"expires_at", format_iso8601(sessions_.effective_expiry(s))}}}});
+    std::string body;
+    body.reserve(320);
+    body += R"({"user":{"id":)";
+    append_json_string(body, account->id);
+    body += R"(,"email":)";
+    append_json_string(body, account->email);
+    body += R"(,"role":)";
+    append_json_string(body, account->role);
+    body += R"(},"session":{"id":")";
+    body += session::public_id(s.hash);
+    body += R"(","created_at":")";
+    body += format_iso8601(s.created_at);
+    body += R"(","expires_at":")";
+    body += format_iso8601(sessions_.effective_expiry(s));
+    body += R"("}})";
+    co_return reply{.status = status::ok, .body = std::move(body), .set_cookies = {}, .headers = {}};
 }
 
 task<reply> handlers::csrf(request_context& ctx)

@@ -4,11 +4,7 @@ namespace authd::api {
 
 std::optional<std::string_view> session_cookie::read(std::string_view cookie_header) const
 {
-    const auto values = http::cookie_values(cookie_header, attributes_.name);
-    if (values.empty()) {
-        return std::nullopt;
-    }
-    return values.front();
+    return http::first_cookie_value(cookie_header, attributes_.name);
 }
 
 std::string session_cookie::set(std::string_view token, std::optional<std::chrono::seconds> max_age) const

@@ -40,9 +40,12 @@ std::string flags(const cookie_attributes& a)
 
 }  // namespace
 
-std::vector<std::string_view> cookie_values(std::string_view header, std::string_view name)
+namespace {
+
+// The value of the next `name=value` pair of our name in `header` (consumed up to it), or nullopt
+// when there is none. Malformed pairs are skipped; quotes around a value are removed.
+std::optional<std::string_view> next_value(std::string_view& header, std::string_view name)
 {
-    std::vector<std::string_view> out;
     while (!header.empty()) {
         const auto end = header.find(';');
         const std::string_view pair = trim(header.substr(0, end));
@@ -55,9 +58,25 @@ std::vector<std::string_view> cookie_values(std::string_view header, std::string
         if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
             value = value.substr(1, value.size() - 2);
         }
-        out.push_back(value);
+        return value;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<std::string_view> cookie_values(std::string_view header, std::string_view name)
+{
+    std::vector<std::string_view> out;
+    while (const auto value = next_value(header, name)) {
+        out.push_back(*value);
     }
     return out;
+}
+
+std::optional<std::string_view> first_cookie_value(std::string_view header, std::string_view name)
+{
+    return next_value(header, name);
 }
 
 std::string render_set_cookie(const cookie_attributes& attributes, std::string_view value,

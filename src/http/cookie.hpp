@@ -12,6 +12,8 @@ namespace authd::http {
 // The values of every cookie called `name` in a Cookie header, in order ("a=1; b=2").
 // Malformed pairs are skipped; quotes around a value are removed.
 std::vector<std::string_view> cookie_values(std::string_view cookie_header, std::string_view name);
+// The first of them, without allocating (the session check runs this on every request).
+std::optional<std::string_view> first_cookie_value(std::string_view cookie_header, std::string_view name);
 
 struct cookie_attributes {
     std::string name;

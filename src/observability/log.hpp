@@ -55,7 +55,4 @@ inline void error(std::string_view m, std::initializer_list<field> f = {})
 // stderr. For tests that assert what was logged.
 void set_sink(std::function<void(std::string_view line)> sink);
 
-// Appends `text` to `out` as the inside of a JSON string.
-void append_json_escaped(std::string& out, std::string_view text);
-
 }  // namespace authd::log
