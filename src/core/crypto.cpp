@@ -56,11 +56,10 @@ std::optional<std::string> base64url_decode(std::string_view text)
 std::string hex_encode(std::span<const std::uint8_t> data)
 {
     static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(data.size() * 2);
-    for (const auto byte : data) {
-        out.push_back(digits[byte >> 4]);
-        out.push_back(digits[byte & 0x0f]);
+    std::string out(data.size() * 2, '\0');
+    for (std::size_t i = 0; i < data.size(); ++i) {
+        out[2 * i] = digits[data[i] >> 4];
+        out[2 * i + 1] = digits[data[i] & 0x0f];
     }
     return out;
 }
