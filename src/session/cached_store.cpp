@@ -55,6 +55,15 @@ task<result<std::optional<session_record>>> cached_store::find(token_hash hash)
     co_return found;
 }
 
+task<result<std::optional<session_record>>> cached_store::find_fresh(token_hash hash)
+{
+    {
+        std::lock_guard lock(mutex_);
+        entries_.erase(hash);
+    }
+    return find(hash);  // a miss now: reads the store and caches what it finds
+}
+
 task<result<std::vector<session_record>>> cached_store::list_for_user(std::string user_id)
 {
     return inner_.list_for_user(std::move(user_id));

@@ -25,6 +25,7 @@ public:
 
     task<result<void>> insert(session_record record) override;
     task<result<std::optional<session_record>>> find(token_hash hash) override;
+    task<result<std::optional<session_record>>> find_fresh(token_hash hash) override;
     task<result<std::vector<session_record>>> list_for_user(std::string user_id) override;
     task<result<bool>> remove(token_hash hash) override;
     task<result<recorded_removal>> remove_recorded(token_hash hash, audit::audit_log& audit,

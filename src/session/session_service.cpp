@@ -44,6 +44,17 @@ task<result<session_record>> session_service::authenticate(std::string_view cook
     }
     session_record record = std::move(**found);
     const sys_ms now = clock_.now();
+    if (is_expired(record, now) && now < record.expires_at) {
+        // Idle by this copy's last_seen_at; another instance may have seen it active since.
+        found = co_await store_.find_fresh(*hash);
+        if (!found) {
+            co_return found.error();
+        }
+        if (!*found) {
+            co_return errc::not_authenticated;
+        }
+        record = std::move(**found);
+    }
     if (is_expired(record, now)) {
         co_return errc::not_authenticated;  // the background purge deletes it
     }

@@ -29,6 +29,9 @@ public:
 
     virtual task<result<void>> insert(session_record record) = 0;
     virtual task<result<std::optional<session_record>>> find(token_hash hash) = 0;
+    // find() that bypasses any cache in front of the store: for a session that looks idle-expired
+    // in a cache while another instance may have seen it active since.
+    virtual task<result<std::optional<session_record>>> find_fresh(token_hash hash) { return find(hash); }
     virtual task<result<std::vector<session_record>>> list_for_user(std::string user_id) = 0;
 
     // True for exactly one of any number of concurrent removals of the same session.

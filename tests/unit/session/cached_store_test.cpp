@@ -249,3 +249,30 @@ TEST(CachedStore, ALogoutThroughOneInstanceIsSeenByAnotherSharingTheEpoch)
 
 }  // namespace
 }  // namespace authd::session
+
+namespace authd::session {
+namespace {
+
+TEST(CachedStore, ActivitySeenByAnotherInstanceKeepsTheSessionAliveHere)
+{
+    boost::asio::io_context ioc;
+    manual_clock clock{t0};
+    memory_store shared_database;
+    local_epoch shared_epoch;
+    cached_store cache_a{shared_database, shared_epoch, 16};
+    cached_store cache_b{shared_database, shared_epoch, 16};
+    session_service instance_a{cache_a, clock, session_policy{}};
+    session_service instance_b{cache_b, clock, session_policy{}};
+    const auto started = run(ioc, instance_a.start("user-1", false, {}));
+    ASSERT_TRUE(started.has_value());
+    ASSERT_TRUE(run(ioc, instance_b.authenticate(started->cookie_value)).has_value());  // cached in b
+
+    clock.advance(20min);
+    ASSERT_TRUE(run(ioc, instance_a.authenticate(started->cookie_value)).has_value());  // active on a
+    clock.advance(20min);  // idle for 40 min by b's cached copy, for 20 min in truth
+
+    EXPECT_TRUE(run(ioc, instance_b.authenticate(started->cookie_value)).has_value());
+}
+
+}  // namespace
+}  // namespace authd::session
