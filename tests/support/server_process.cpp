@@ -68,6 +68,31 @@ std::string read_file(const std::filesystem::path& path)
     return out.str();
 }
 
+// argv for execve: pointers into `args`, which must outlive the call; null-terminated.
+std::vector<char*> c_argv(std::vector<std::string>& args)
+{
+    std::vector<char*> argv;
+    for (auto& a : args) {
+        argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+    return argv;
+}
+
+// The environment for the child: the test decides every setting, so the caller's AUTHD_*
+// variables are dropped.
+std::vector<char*> environment_without_authd_settings()
+{
+    std::vector<char*> envp;
+    for (char** e = environ; *e != nullptr; ++e) {
+        if (std::strncmp(*e, "AUTHD_", 6) != 0) {
+            envp.push_back(*e);
+        }
+    }
+    envp.push_back(nullptr);
+    return envp;
+}
+
 }  // namespace
 
 run_result run_authd(const std::vector<std::string>& args, std::chrono::milliseconds timeout)
@@ -77,18 +102,8 @@ run_result run_authd(const std::vector<std::string>& args, std::chrono::millisec
     const auto err_path = dir / "stderr";
     std::vector<std::string> all{AUTHD_BINARY};
     all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : all) {
-        argv.push_back(a.data());
-    }
-    argv.push_back(nullptr);
-    std::vector<char*> envp;
-    for (char** e = environ; *e != nullptr; ++e) {
-        if (std::strncmp(*e, "AUTHD_", 6) != 0) {
-            envp.push_back(*e);
-        }
-    }
-    envp.push_back(nullptr);
+    std::vector<char*> argv = c_argv(all);
+    std::vector<char*> envp = environment_without_authd_settings();
     const int out_fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     const int err_fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     const pid_t pid = ::fork();
@@ -184,19 +199,8 @@ std::string server_process::log_text() const
 void server_process::start()
 {
     // Everything the child needs is prepared before fork: after it only async-signal-safe calls.
-    std::vector<char*> argv;
-    for (auto& a : args_) {
-        argv.push_back(a.data());
-    }
-    argv.push_back(nullptr);
-    // The test decides every setting: AUTHD_* variables of the caller's environment are dropped.
-    std::vector<char*> envp;
-    for (char** e = environ; *e != nullptr; ++e) {
-        if (std::strncmp(*e, "AUTHD_", 6) != 0) {
-            envp.push_back(*e);
-        }
-    }
-    envp.push_back(nullptr);
+    std::vector<char*> argv = c_argv(args_);
+    std::vector<char*> envp = environment_without_authd_settings();
 
     const int log_fd = ::open(log_path().c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (log_fd < 0) {
