@@ -125,6 +125,12 @@ bool connection::exec(const char* sql)
     return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
 }
 
+bool connection::run(const char* sql)
+{
+    statement s = query(sql);
+    return s.valid() && s.step() == SQLITE_DONE;
+}
+
 std::string connection::error() const
 {
     return sqlite3_errmsg(db_);

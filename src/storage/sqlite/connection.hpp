@@ -55,6 +55,10 @@ public:
     statement query(const char* sql);
     // Runs one or more statements without results; false (and error() says why) on failure.
     bool exec(const char* sql);
+    // Runs one statement without results through the statement cache (a string literal, as for
+    // query()): for the transaction and savepoint statements of every write, which exec() would
+    // parse again each time.
+    bool run(const char* sql);
 
     std::string error() const;
     int changes() const;

@@ -185,19 +185,19 @@ void database::commit_batch(std::vector<std::unique_ptr<write_job>>& batch)
     auto fail_all = [&](const char* what) {
         log::error("database write failed", {{"stage", what}, {"error", db.error()}, {"jobs", batch.size()}});
         if (db.in_transaction()) {
-            db.exec("ROLLBACK");
+            db.run("ROLLBACK");
         }
         for (auto& job : batch) {
             job->finish(false);
         }
     };
 
-    if (!db.exec("BEGIN IMMEDIATE")) {
+    if (!db.run("BEGIN IMMEDIATE")) {
         fail_all("begin");
         return;
     }
     for (auto& job : batch) {
-        if (!db.exec("SAVEPOINT job")) {
+        if (!db.run("SAVEPOINT job")) {
             fail_all("savepoint");
             return;
         }
@@ -207,16 +207,16 @@ void database::commit_batch(std::vector<std::unique_ptr<write_job>>& batch)
             fail_all("statement");
             return;
         }
-        if (!ok && !db.exec("ROLLBACK TO job")) {
+        if (!ok && !db.run("ROLLBACK TO job")) {
             fail_all("rollback to savepoint");
             return;
         }
-        if (!db.exec("RELEASE job")) {
+        if (!db.run("RELEASE job")) {
             fail_all("release savepoint");
             return;
         }
     }
-    if (!db.exec("COMMIT")) {
+    if (!db.run("COMMIT")) {
         fail_all("commit");
         return;
     }

@@ -206,17 +206,17 @@ task<result<session::recorded_removal>> sqlite_session_store::remove_recorded(to
             return session::recorded_removal{.removed = false, .audit_failed = false};
         }
         // The audit row in a nested savepoint: if it fails, the removal still commits.
-        if (!c.exec("SAVEPOINT audit")) {
+        if (!c.run("SAVEPOINT audit")) {
             return storage_failure(c, "savepoint");
         }
         const bool recorded = insert_audit_event(c, entry);
         if (!recorded) {
             log::error("audit write failed", {{"error", c.error()}});
-            if (!c.exec("ROLLBACK TO audit")) {
+            if (!c.run("ROLLBACK TO audit")) {
                 return storage_failure(c, "rollback audit");
             }
         }
-        if (!c.exec("RELEASE audit")) {
+        if (!c.run("RELEASE audit")) {
             return storage_failure(c, "release savepoint");
         }
         return session::recorded_removal{.removed = true, .audit_failed = !recorded};
