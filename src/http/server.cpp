@@ -60,6 +60,28 @@ tcp::endpoint parse_endpoint(const std::string& address)
     return {ip, static_cast<unsigned short>(port)};
 }
 
+// Framing that Beast's parser accepts but authd refuses (RFC 9112): an HTTP/1.1 request without
+// Host, and a Transfer-Encoding other than plain "chunked" (authd decodes no other coding, and a
+// chain of codings is a classic request-smuggling shape).
+bool acceptable_framing(const request& header)
+{
+    if (header.version() >= 11 && header.find(bhttp::field::host) == header.end()) {
+        return false;
+    }
+    const auto te = header.find(bhttp::field::transfer_encoding);
+    if (te == header.end()) {
+        return true;
+    }
+    std::string_view coding = te->value();
+    while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) {
+        coding.remove_prefix(1);
+    }
+    while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) {
+        coding.remove_suffix(1);
+    }
+    return header.count(bhttp::field::transfer_encoding) == 1 && beast::iequals(coding, "chunked");
+}
+
 // The response as it goes on the wire, in one contiguous buffer: one write, and none of the
 // serializer's buffer-sequence machinery on the hot path (it showed in profiles).
 std::string wire_format(const response& res)
@@ -266,6 +288,10 @@ task<void> server::serve_connection(std::shared_ptr<connection> conn)
             } else if (!is_disconnect(header_ec)) {
                 co_await send_rejection(*conn, rejection::malformed, nullptr);
             }
+            break;
+        }
+        if (!acceptable_framing(parser.get())) {
+            co_await send_rejection(*conn, rejection::malformed, nullptr);
             break;
         }
         if (const auto length = parser.content_length(); length && *length > limits_.body_limit) {

@@ -244,6 +244,35 @@ TEST(BadInput, RawGarbageBytesGet400AndTheConnectionIsClosed)
     expect_still_serving(client);
 }
 
+TEST(BadInput, SmugglingShapesAndMissingHostGet400)
+{
+    server_process server;
+    http_client client(server.port());
+    for (const std::string& request : std::vector<std::string>{
+             std::string("GET /health HTTP/1.1\r\n\r\n"),
+             std::string(
+                 "POST /auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"),
+             std::string("POST /auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                         "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+             std::string("POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+                         "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n")}) {
+        const std::string raw = client.send_raw(request);
+        ASSERT_FALSE(raw.empty()) << "no answer to: " << request;
+        const auto res = parse_response(raw);
+        EXPECT_EQ(res.status, 400) << request << "\n-> " << raw;
+        EXPECT_EQ(res.error_code(), "BAD_REQUEST") << request;
+    }
+    // HTTP/1.0 needs no Host, and plain chunked bodies stay welcome.
+    EXPECT_EQ(parse_response(client.send_raw("GET /health HTTP/1.0\r\n\r\n")).status, 200);
+    EXPECT_EQ(
+        parse_response(client.send_raw("POST /auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                                       "Content-Type: application/json\r\nTransfer-Encoding: Chunked\r\n"
+                                       "\r\n2\r\n{}\r\n0\r\n\r\n"))
+            .status,
+        422);
+    expect_still_serving(client);
+}
+
 TEST(BadInput, MalformedRequestLinesGet400)
 {
     server_process server;
