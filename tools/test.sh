@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
+echo "== format: clang-format --dry-run over every tracked C++ file"
+tools/format.sh --check
 presets=("$@")
 [ ${#presets[@]} -gt 0 ] || presets=(release dev)
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
