@@ -38,10 +38,6 @@ std::string flags(const cookie_attributes& a)
     return out;
 }
 
-}  // namespace
-
-namespace {
-
 // The value of the next `name=value` pair of our name in `header` (consumed up to it), or nullopt
 // when there is none. Malformed pairs are skipped; quotes around a value are removed.
 std::optional<std::string_view> next_value(std::string_view& header, std::string_view name)

@@ -72,14 +72,8 @@ bool acceptable_framing(const request& header)
     if (te == header.end()) {
         return true;
     }
-    std::string_view coding = te->value();
-    while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) {
-        coding.remove_prefix(1);
-    }
-    while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) {
-        coding.remove_suffix(1);
-    }
-    return header.count(bhttp::field::transfer_encoding) == 1 && beast::iequals(coding, "chunked");
+    // Beast's parser has already trimmed the value's surrounding whitespace.
+    return header.count(bhttp::field::transfer_encoding) == 1 && beast::iequals(te->value(), "chunked");
 }
 
 // The response as it goes on the wire, in one contiguous buffer: one write, and none of the

@@ -94,6 +94,17 @@ bool insert_session(connection& c, const session_record& r)
     return s.step() == SQLITE_DONE;
 }
 
+// Deletes one session: whether a row was there, or errc::store_unavailable.
+result<bool> delete_session(connection& c, const token_hash& hash)
+{
+    statement s = c.query("DELETE FROM sessions WHERE token_hash = ?");
+    s.bind(1, hash);
+    if (s.step() != SQLITE_DONE) {
+        return fail(storage_failure(c, "delete session"));
+    }
+    return c.changes() == 1;
+}
+
 // Deletes the user's sessions (all, or all but `keep`); -1 on failure.
 int delete_user_sessions(connection& c, const std::string& user_id, const token_hash* keep)
 {
@@ -178,14 +189,7 @@ task<result<std::vector<session_record>>> sqlite_session_store::list_for_user(st
 
 task<result<bool>> sqlite_session_store::remove(token_hash hash)
 {
-    return db_.write([hash](connection& c) -> result<bool> {
-        statement s = c.query("DELETE FROM sessions WHERE token_hash = ?");
-        s.bind(1, hash);
-        if (s.step() != SQLITE_DONE) {
-            return storage_failure(c, "delete session");
-        }
-        return c.changes() == 1;
-    });
+    return db_.write([hash](connection& c) -> result<bool> { return delete_session(c, hash); });
 }
 
 task<result<session::recorded_removal>> sqlite_session_store::remove_recorded(token_hash hash,
@@ -197,12 +201,11 @@ task<result<session::recorded_removal>> sqlite_session_store::remove_recorded(to
         return session_store::remove_recorded(hash, audit, std::move(entry));
     }
     return db_.write([hash, entry = std::move(entry)](connection& c) -> result<session::recorded_removal> {
-        statement remove = c.query("DELETE FROM sessions WHERE token_hash = ?");
-        remove.bind(1, hash);
-        if (remove.step() != SQLITE_DONE) {
-            return storage_failure(c, "delete session");
+        const auto removed = delete_session(c, hash);
+        if (!removed) {
+            return removed.error();
         }
-        if (c.changes() != 1) {
+        if (!*removed) {
             return session::recorded_removal{.removed = false, .audit_failed = false};
         }
         // The audit row in a nested savepoint: if it fails, the removal still commits.
