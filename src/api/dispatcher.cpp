@@ -1,5 +1,6 @@
 #include "api/dispatcher.hpp"
 
+#include "api/request_metrics.hpp"
 #include "api/routes.hpp"
 #include "core/crypto.hpp"
 #include "observability/log.hpp"
@@ -83,7 +84,9 @@ http::response dispatcher::finish(reply r, unsigned version, const std::string& 
 {
     http::response res{r.status, version};
     if (!r.body.empty()) {
-        res.set(bhttp::field::content_type, "application/json; charset=utf-8");
+        res.set(bhttp::field::content_type, r.content_type.empty()
+                                                ? std::string_view("application/json; charset=utf-8")
+                                                : r.content_type);
         res.body() = std::move(r.body);
     }
     // Answers about sessions must never be cached by a browser or a proxy.
@@ -114,6 +117,7 @@ task<reply> dispatcher::run_pipeline(request_context& ctx)
     }
     const route& r = *matched.matched;
     ctx.route = r.pattern;
+    ctx.route_index = static_cast<std::size_t>(matched.matched - route_table().data());
     ctx.path_params = matched.params;
 
     if (r.needs_session) {
@@ -154,6 +158,7 @@ task<http::response> dispatcher::handle(http::request req, std::string client_ad
     std::string request_id = next_request_id();
     const language lang = preferred_language(req[bhttp::field::accept_language]);
     std::string_view route_name = "unmatched";
+    std::size_t route_index = request_metrics::unmatched;
     reply r;
     try {
         const auto target = boost::urls::parse_origin_form(req.target());
@@ -177,6 +182,7 @@ task<http::response> dispatcher::handle(http::request req, std::string client_ad
             }
             r = co_await run_pipeline(ctx);
             route_name = ctx.route;
+            route_index = ctx.route_index;
         }
     } catch (const std::exception& e) {
         log::error("request failed with an exception", {{"request_id", request_id}, {"error", e.what()}});
@@ -186,6 +192,7 @@ task<http::response> dispatcher::handle(http::request req, std::string client_ad
     http::response res = finish(std::move(r), req.version(), request_id);
     const auto latency =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    request_metrics::instance().observe(route_index, static_cast<unsigned>(status), latency);
     if (log::enabled(level_for(status))) {
         log::write(level_for(status), "request",
                    {{"method", std::string_view(bhttp::to_string(req.method()))},
@@ -211,6 +218,8 @@ http::response dispatcher::reject(http::rejection why, const http::request* head
         case http::rejection::body_too_large: e = errc::payload_too_large; break;
     }
     reply r = error_reply(e, lang);
+    request_metrics::instance().observe(request_metrics::unmatched, static_cast<unsigned>(r.status),
+                                        std::chrono::microseconds{0});
     log::warn(
         "request rejected",
         {{"status", static_cast<int>(r.status)}, {"request_id", request_id}, {"client", client_address}});

@@ -182,6 +182,23 @@ task<reply> handlers::me(request_context& ctx)
     co_return reply{.status = status::ok, .body = std::move(body), .set_cookies = {}, .headers = {}};
 }
 
+task<reply> handlers::verify(request_context& ctx)
+{
+    auto account = co_await auth_.current_user(*ctx.session);
+    if (!account) {
+        co_return error_reply(to_errc(account.error()), ctx.lang);
+    }
+    // Header values only: the proxy copies them to the application with auth_request_set or its
+    // equivalent. Validation keeps control characters out of emails, so they are safe header values.
+    co_return reply{.status = status::ok,
+                    .body = {},
+                    .set_cookies = {},
+                    .headers = {{"X-Authd-User-Id", account->id},
+                                {"X-Authd-User-Email", account->email},
+                                {"X-Authd-Role", account->role},
+                                {"X-Authd-Session", session::log_ref(ctx.session->hash)}}};
+}
+
 task<reply> handlers::csrf(request_context& ctx)
 {
     co_return json_reply(status::ok, json::object{{"csrf_token", ctx.session->csrf_token}});

@@ -13,6 +13,7 @@ namespace authd::api {
 
 struct handler_options {
     bool clear_site_data = false;
+    std::string_view version = "unknown";  // for the build-info metric
 };
 
 class handlers {
@@ -32,6 +33,14 @@ public:
     task<reply> change_password(request_context& ctx);
     task<reply> health(request_context& ctx);
     task<reply> ready(request_context& ctx);
+    // Forward auth (nginx auth_request, Traefik forwardAuth, Caddy forward_auth): the user in headers.
+    task<reply> verify(request_context& ctx);
+    // Prometheus text format (api/operations_handlers.cpp).
+    task<reply> metrics(request_context& ctx);
+    // A file compiled into the binary (web UI, Swagger UI, the OpenAPI document), by path.
+    task<reply> static_file(request_context& ctx);
+    // GET /ui: the UI lives under /ui/ so that its relative links work.
+    task<reply> redirect_to_ui(request_context& ctx);
 
 private:
     // Set-Cookie for a freshly started session ("remember me" sessions get a Max-Age).

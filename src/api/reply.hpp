@@ -8,6 +8,7 @@
 #include <boost/json/fwd.hpp>
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct reply {
     std::string body;  // JSON text; empty for 204
     std::vector<std::string> set_cookies;
     std::vector<std::pair<std::string, std::string>> headers;
+    std::string_view content_type = {};  // empty: JSON (when there is a body)
 };
 
 reply json_reply(boost::beast::http::status status, const boost::json::value& body);

@@ -25,6 +25,7 @@ struct request_context {
     std::optional<std::string_view> session_cookie;  // the raw cookie value, if one was sent
     std::optional<session::session_record> session;  // set for routes that need a session
     std::string_view route = "unmatched";            // the matched route's pattern, for the access log
+    std::size_t route_index = static_cast<std::size_t>(-1);  // its position in route_table(), for metrics
 
     const std::string* query_param(std::string_view name) const
     {

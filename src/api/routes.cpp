@@ -36,6 +36,14 @@ std::span<const route> route_table()
               call<&handlers::change_password>},
         route{verb::get, "/health", false, false, errc::internal_error, call<&handlers::health>},
         route{verb::get, "/ready", false, false, errc::internal_error, call<&handlers::ready>},
+        route{verb::get, "/auth/verify", true, false, errc::internal_error, call<&handlers::verify>},
+        route{verb::get, "/metrics", false, false, errc::internal_error, call<&handlers::metrics>},
+        route{verb::get, "/openapi.json", false, false, errc::internal_error, call<&handlers::static_file>},
+        route{verb::get, "/docs", false, false, errc::internal_error, call<&handlers::static_file>},
+        route{verb::get, "/docs/{file}", false, false, errc::internal_error, call<&handlers::static_file>},
+        route{verb::get, "/ui", false, false, errc::internal_error, call<&handlers::redirect_to_ui>},
+        route{verb::get, "/ui/", false, false, errc::internal_error, call<&handlers::static_file>},
+        route{verb::get, "/ui/{file}", false, false, errc::internal_error, call<&handlers::static_file>},
     };
     return routes;
 }

@@ -150,7 +150,8 @@ int run(const config::settings& settings)
                                       .secure = !settings.insecure_cookies,
                                       .http_only = true,
                                       .same_site = "Lax"});
-    api::handlers handlers(auth, sessions, cookie, {.clear_site_data = settings.clear_site_data});
+    api::handlers handlers(auth, sessions, cookie,
+                           {.clear_site_data = settings.clear_site_data, .version = AUTHD_VERSION});
     api::dispatcher dispatcher(handlers, sessions, cookie, {.allowed = settings.allowed_origins});
 
     const unsigned io_threads = settings.threads != 0 ? settings.threads : cores();

@@ -2,6 +2,7 @@
 
 #include "core/crypto.hpp"
 #include "observability/log.hpp"
+#include "observability/metrics.hpp"
 
 namespace authd::auth {
 
@@ -31,6 +32,7 @@ task<void> auth_service::record(audit::audit_event event)
     const audit::event_type type = event.type;
     const auto appended = co_await audit_.append(std::move(event));
     if (!appended) {
+        metrics::add(metrics::counter::audit_write_failures);
         log::error("audit write failed",
                    {{"event_type", audit::to_string(type)}, {"error", appended.error().message()}});
     }
@@ -73,6 +75,7 @@ task<result<login_success>> auth_service::log_in(std::string email, std::string 
         auto entry = event(audit::event_type::user_login_failed, std::nullopt, client,
                            "Login refused (too many failures) for " + email, std::nullopt);
         co_await record(std::move(entry));
+        metrics::add(metrics::counter::rate_limited);
         co_return errc::rate_limited;
     }
     auto found = co_await users_.find_by_email(email);
@@ -95,6 +98,7 @@ task<result<login_success>> auth_service::log_in(std::string email, std::string 
             event(audit::event_type::user_login_failed, *found ? std::optional{(*found)->id} : std::nullopt,
                   client, "Failed login for " + email, std::nullopt);
         co_await record(std::move(entry));
+        metrics::add(metrics::counter::login_failures);
         co_return errc::invalid_credentials;
     }
     limiter_.record_success(email);
@@ -113,6 +117,7 @@ task<result<login_success>> auth_service::log_in(std::string email, std::string 
     auto entry = event(audit::event_type::user_login, account.id, client,
                        remember_me ? "User logged in (remember me)" : "User logged in", started->record.hash);
     co_await record(std::move(entry));
+    metrics::add(metrics::counter::logins);
     co_return login_success{std::move(account), std::move(*started)};
 }
 
@@ -133,10 +138,12 @@ task<result<std::size_t>> auth_service::log_out(session_record current, bool all
             co_return errc::not_authenticated;  // a concurrent logout with the same cookie won
         }
         if (removed->audit_failed) {
+            metrics::add(metrics::counter::audit_write_failures);
             log::error("audit write failed",
                        {{"event_type", audit::to_string(audit::event_type::user_logout)},
                         {"session", session::log_ref(current.hash)}});
         }
+        metrics::add(metrics::counter::logouts_current);
         co_return std::size_t{1};
     }
     const auto removed =
@@ -153,6 +160,7 @@ task<result<std::size_t>> auth_service::log_out(session_record current, bool all
         event(audit::event_type::user_logout_all, current.user_id, client,
               "User logged out from all devices (" + std::to_string(**removed) + " sessions)", current.hash);
     co_await record(std::move(entry));
+    metrics::add(metrics::counter::logouts_all_devices);
     co_return **removed;
 }
 
@@ -200,6 +208,7 @@ task<result<void>> auth_service::revoke_session(session_record current, session:
     auto entry = event(audit::event_type::session_revoked, current.user_id, client,
                        "Session " + session::log_ref(target) + " revoked", current.hash);
     co_await record(std::move(entry));
+    metrics::add(metrics::counter::logouts_one_session);
     co_return result<void>{};
 }
 
@@ -215,6 +224,7 @@ task<result<std::size_t>> auth_service::revoke_other_sessions(session_record cur
     auto entry = event(audit::event_type::sessions_revoked_others, current.user_id, client,
                        "Other sessions revoked (" + std::to_string(**removed) + " sessions)", current.hash);
     co_await record(std::move(entry));
+    metrics::add(metrics::counter::logouts_other_devices);
     co_return **removed;
 }
 

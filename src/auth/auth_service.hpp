@@ -46,6 +46,8 @@ public:
                                        client_info client, std::optional<std::string> previous_cookie);
     // How long a client must wait after errc::rate_limited.
     std::chrono::seconds login_retry_after(const std::string& email, const std::string& address);
+    // Password hashes waiting or running (the hashing-queue gauge).
+    std::size_t hash_queue_depth() const { return hasher_.queued(); }
 
     // Ends the current session, or all of the user's sessions. Returns how many ended.
     // errc::not_authenticated when a concurrent request ended it first; errc::logout_failed when the

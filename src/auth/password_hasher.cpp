@@ -5,6 +5,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "observability/metrics.hpp"
+
+#include <chrono>
 #include <stdexcept>
 
 namespace authd::auth {
@@ -74,9 +77,13 @@ task<std::invoke_result_t<Fn&>> password_hasher::submit(Fn fn)
     // The count covers a job from submission until it has run: it is the queue depth.
     if (in_flight_.fetch_add(1, std::memory_order_relaxed) >= queue_limit_) {
         in_flight_.fetch_sub(1, std::memory_order_relaxed);
+        metrics::add(metrics::counter::hash_rejected_busy);
         return ready(std::invoke_result_t<Fn&>{errc::service_busy});
     }
-    return run_on(pool_.get_executor(), [this, fn = std::move(fn)]() mutable {
+    const auto queued_at = std::chrono::steady_clock::now();
+    return run_on(pool_.get_executor(), [this, queued_at, fn = std::move(fn)]() mutable {
+        metrics::hash_wait().observe(std::chrono::duration_cast<std::chrono::microseconds>(
+            std::chrono::steady_clock::now() - queued_at));
         lower_this_thread_priority_once();
         auto value = fn();
         in_flight_.fetch_sub(1, std::memory_order_relaxed);

@@ -17,6 +17,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include <stdexcept>
+#include <string_view>
 
 namespace authd::http {
 namespace beast = boost::beast;
@@ -74,6 +75,22 @@ bool acceptable_framing(const request& header)
     }
     // Beast's parser has already trimmed the value's surrounding whitespace.
     return header.count(bhttp::field::transfer_encoding) == 1 && beast::iequals(te->value(), "chunked");
+}
+
+// RFC 9112 §5.2: obs-fold (a header line continued on the next line, which starts with SP or HTAB)
+// is obsolete, and a server may reject it with 400. Beast silently unfolds it, but a proxy in
+// front of authd may read the same bytes differently (continuation, or a header of its own), which
+// is a request-smuggling shape, so authd refuses it. Only the header part of `bytes` is looked at.
+bool has_obs_fold(std::string_view bytes)
+{
+    const std::string_view header = bytes.substr(0, bytes.find("\r\n\r\n"));
+    for (auto nl = header.find('\n'); nl != std::string_view::npos && nl + 1 < header.size();
+         nl = header.find('\n', nl + 1)) {
+        if (header[nl + 1] == ' ' || header[nl + 1] == '\t') {
+            return true;
+        }
+    }
+    return false;
 }
 
 // The response as it goes on the wire, in one contiguous buffer: one write, and none of the
@@ -272,8 +289,36 @@ task<void> server::serve_connection(std::shared_ptr<connection> conn)
         parser.header_limit(static_cast<std::uint32_t>(limits_.header_limit));
         parser.body_limit(limits_.body_limit);
 
-        auto [header_ec, header_bytes] =
-            co_await bhttp::async_read_header(stream, buffer, parser, with_error);
+        // The header is read by hand (what bhttp::async_read_header does) so that the bytes can be
+        // checked for obs-fold before Beast unfolds them. Beast consumes a field only once the byte
+        // after its CRLF is known not to continue it, so a fold is always still in `buffer` here.
+        boost::system::error_code header_ec;
+        bool folded = false;
+        for (;;) {
+            const std::string_view pending(static_cast<const char*>(buffer.data().data()), buffer.size());
+            if (has_obs_fold(pending)) {
+                folded = true;
+                break;
+            }
+            if (buffer.size() > 0) {
+                buffer.consume(parser.put(buffer.data(), header_ec));
+                if (header_ec == bhttp::error::need_more) {
+                    header_ec = {};
+                } else if (header_ec || parser.is_header_done()) {
+                    break;
+                }
+            }
+            auto [read_ec, n] = co_await stream.async_read_some(buffer.prepare(read_chunk), with_error);
+            if (read_ec) {
+                header_ec = read_ec;
+                break;
+            }
+            buffer.commit(n);
+        }
+        if (folded) {
+            co_await send_rejection(*conn, rejection::malformed, nullptr);
+            break;
+        }
         if (header_ec) {
             if (header_ec == bhttp::error::header_limit) {
                 co_await send_rejection(*conn, rejection::headers_too_large, nullptr);

@@ -130,6 +130,11 @@ task<result<std::size_t>> cached_store::purge_expired(sys_ms now, sys_ms idle_cu
     return inner_.purge_expired(now, idle_cutoff);
 }
 
+task<result<std::uint64_t>> cached_store::count_live(sys_ms now, sys_ms idle_cutoff)
+{
+    return inner_.count_live(now, idle_cutoff);
+}
+
 task<result<void>> cached_store::ping()
 {
     return inner_.ping();

@@ -1,5 +1,7 @@
 #include "session/memory_store.hpp"
 
+#include <algorithm>
+
 namespace authd::session {
 
 task<result<void>> memory_store::insert(session_record record)
@@ -85,6 +87,16 @@ task<result<std::size_t>> memory_store::purge_expired(sys_ms now, sys_ms idle_cu
         const session_record& r = entry.second;
         return r.expires_at <= now || (!r.remember_me && r.last_seen_at <= idle_cutoff);
     });
+}
+
+task<result<std::uint64_t>> memory_store::count_live(sys_ms now, sys_ms idle_cutoff)
+{
+    std::lock_guard lock(mutex_);
+    co_return static_cast<std::uint64_t>(
+        std::count_if(sessions_.begin(), sessions_.end(), [&](const auto& entry) {
+            const session_record& r = entry.second;
+            return r.expires_at > now && (r.remember_me || r.last_seen_at > idle_cutoff);
+        }));
 }
 
 task<result<void>> memory_store::ping()

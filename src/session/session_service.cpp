@@ -101,4 +101,10 @@ task<result<std::size_t>> session_service::purge_expired()
     co_return co_await store_.purge_expired(now, now - policy_.idle_timeout);
 }
 
+task<result<std::uint64_t>> session_service::count_live()
+{
+    const sys_ms now = clock_.now();
+    co_return co_await store_.count_live(now, now - policy_.idle_timeout);
+}
+
 }  // namespace authd::session

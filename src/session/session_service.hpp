@@ -47,6 +47,8 @@ public:
     bool is_expired(const session_record& record, sys_ms now) const;
 
     task<result<std::size_t>> purge_expired();
+    // Sessions authenticate() would accept now (the sessions-active gauge).
+    task<result<std::uint64_t>> count_live();
 
     session_store& store() { return store_; }
     const session_policy& policy() const { return policy_; }

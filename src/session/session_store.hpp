@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,6 +61,11 @@ public:
     // Deletes sessions past their absolute expiry, and non-remember-me sessions idle since
     // before `idle_cutoff`; returns how many.
     virtual task<result<std::size_t>> purge_expired(sys_ms now, sys_ms idle_cutoff) = 0;
+
+    // How many sessions are live at `now` (not past their absolute expiry, and remember-me or seen
+    // after `idle_cutoff`): the sessions-active gauge of GET /metrics. May scan the whole store, so
+    // a backend runs it where it cannot stall request handling.
+    virtual task<result<std::uint64_t>> count_live(sys_ms now, sys_ms idle_cutoff) = 0;
 
     // Whether the store can serve requests (readiness probe).
     virtual task<result<void>> ping() = 0;

@@ -1,6 +1,7 @@
 #include "http_client.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 
@@ -66,6 +68,57 @@ const boost::json::value* detail_field(const boost::json::value& v, std::string_
     if (detail == nullptr || !detail->is_object())
         return nullptr;
     return detail->as_object().if_contains(key);
+}
+
+// When AUTHD_RESPONSE_LOG names a file, every response that send() (and so get, post, del,
+// post_json) and pending_request::finish() parse is appended to it as one JSON line
+// {"method", "target", "status", "content_type", "body", "headers"}, for
+// tools/js/validate-responses.mjs to check against docs/openapi.json (ctest: openapi_responses_validate).
+// send_raw() is not logged: its callers send bytes that are often not HTTP on purpose, and read
+// the answer themselves. Each line goes out in one write() on a descriptor opened with O_APPEND,
+// so the test processes ctest runs in parallel never interleave their lines.
+void log_response(std::string_view method, std::string_view target, const http_response& res)
+{
+    static const char* const path = std::getenv("AUTHD_RESPONSE_LOG");
+    if (path == nullptr || *path == '\0') {
+        return;
+    }
+    boost::json::object headers;
+    for (const auto& [name, value] : res.headers) {
+        std::string key = name;
+        std::transform(key.begin(), key.end(), key.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        auto& values = headers[key];
+        if (!values.is_array()) {
+            values = boost::json::array{};
+        }
+        values.as_array().emplace_back(value);
+    }
+    const boost::json::object line{
+        {"method", method},     {"target", target},
+        {"status", res.status}, {"content_type", res.header("Content-Type").value_or("")},
+        {"body", res.body},     {"headers", std::move(headers)},
+    };
+    const std::string text = boost::json::serialize(line) + "\n";
+    const int fd = ::open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        throw std::runtime_error(std::string("cannot open AUTHD_RESPONSE_LOG ") + path + ": " +
+                                 std::strerror(errno));
+    }
+    std::string_view rest = text;
+    while (!rest.empty()) {  // more than one write only after a short write (a full disk)
+        const ssize_t n = ::write(fd, rest.data(), rest.size());
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            const std::string why = std::strerror(errno);
+            ::close(fd);
+            throw std::runtime_error(std::string("cannot write AUTHD_RESPONSE_LOG ") + path + ": " + why);
+        }
+        rest.remove_prefix(static_cast<std::size_t>(n));
+    }
+    ::close(fd);
 }
 
 }  // namespace
@@ -219,6 +272,14 @@ pending_request::pending_request(unsigned short port, const std::string& bytes)
     if (bytes.empty()) {
         throw std::invalid_argument("empty request");
     }
+    // The request line, for the response log: "METHOD TARGET HTTP/1.1".
+    const std::string_view request_line = std::string_view(bytes).substr(0, bytes.find("\r\n"));
+    const auto first_space = request_line.find(' ');
+    if (first_space != std::string_view::npos) {
+        method_ = request_line.substr(0, first_space);
+        const std::string_view rest = request_line.substr(first_space + 1);
+        target_ = rest.substr(0, rest.find(' '));
+    }
     fd_ = connect_local(port);
     last_ = bytes.back();
     if (!write_all(fd_, std::string_view(bytes).substr(0, bytes.size() - 1))) {
@@ -227,7 +288,8 @@ pending_request::pending_request(unsigned short port, const std::string& bytes)
     }
 }
 
-pending_request::pending_request(pending_request&& other) noexcept : fd_(other.fd_), last_(other.last_)
+pending_request::pending_request(pending_request&& other) noexcept
+    : fd_(other.fd_), last_(other.last_), method_(std::move(other.method_)), target_(std::move(other.target_))
 {
     other.fd_ = -1;
 }
@@ -245,7 +307,9 @@ http_response pending_request::finish()
     const std::string raw = read_all(fd_, response_timeout);
     ::close(fd_);
     fd_ = -1;
-    return parse_response(raw);
+    http_response res = parse_response(raw);
+    log_response(method_, target_, res);
+    return res;
 }
 
 http_client::http_client(unsigned short port, std::string user_agent)
@@ -285,7 +349,9 @@ std::string http_client::serialize(const http_request& req) const
 http_response http_client::send(const http_request& req) const
 {
     const std::string raw = send_raw(serialize(req), response_timeout);
-    return parse_response(raw);
+    http_response res = parse_response(raw);
+    log_response(req.method, req.target, res);
+    return res;
 }
 
 http_response http_client::get(std::string target, header_list headers) const

@@ -1,5 +1,7 @@
 // A minimal synchronous HTTP/1.1 client over plain sockets: one connection per request
 // (Connection: close), every response header kept (several Set-Cookie), raw bytes when needed.
+// With AUTHD_RESPONSE_LOG set, every response send() and pending_request::finish() parse is
+// appended to that file as a JSON line (see log_response in http_client.cpp).
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -60,6 +62,8 @@ public:
 private:
     int fd_ = -1;
     char last_ = 0;
+    std::string method_;  // of the request line, for AUTHD_RESPONSE_LOG
+    std::string target_;
 };
 
 class http_client {

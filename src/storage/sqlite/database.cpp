@@ -102,6 +102,7 @@ void database::stop()
     if (checkpoint_thread_.joinable()) {
         checkpoint_thread_.join();
     }
+    background_reads_.join();
     writer_->exec("PRAGMA optimize");
 }
 

@@ -7,6 +7,8 @@
 #include "core/errc.hpp"
 #include "storage/sqlite/connection.hpp"
 
+#include <boost/asio/thread_pool.hpp>
+
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -41,6 +43,14 @@ public:
     // Runs fn(connection&) on a pooled read connection, on the calling thread.
     template <class Fn>
     auto read(Fn fn) -> std::invoke_result_t<Fn&, connection&>;
+
+    // read() on a background thread, for scans too long to run on an I/O thread (metrics).
+    template <class Fn>
+    auto read_in_background(Fn fn) -> task<std::invoke_result_t<Fn&, connection&>>
+    {
+        return run_on(background_reads_.get_executor(),
+                      [this, fn = std::move(fn)]() mutable { return read(fn); });
+    }
 
     // Stops accepting writes, finishes the queued ones and joins the writer.
     void stop();
@@ -79,6 +89,8 @@ private:
     std::unique_ptr<connection> checkpointer_;
     std::condition_variable checkpoint_wakeup_;  // with queue_mutex_, so that stop() ends the wait
     std::thread checkpoint_thread_;
+
+    net::thread_pool background_reads_{1};
 
     std::mutex readers_mutex_;
     std::vector<std::unique_ptr<connection>> idle_readers_;  // guarded by readers_mutex_

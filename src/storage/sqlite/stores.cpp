@@ -316,6 +316,21 @@ task<result<std::size_t>> sqlite_session_store::purge_expired(sys_ms now, sys_ms
     co_return purged;
 }
 
+task<result<std::uint64_t>> sqlite_session_store::count_live(sys_ms now, sys_ms idle_cutoff)
+{
+    // A full scan (tens of milliseconds at a million sessions): on the background reader thread.
+    return db_.read_in_background([now = to_unix_ms(now),
+                                   cutoff = to_unix_ms(idle_cutoff)](connection& c) -> result<std::uint64_t> {
+        statement s = c.query(
+            "SELECT count(*) FROM sessions WHERE expires_at > ? AND (remember_me = 1 OR last_seen_at > ?)");
+        s.bind(1, now).bind(2, cutoff);
+        if (s.step() != SQLITE_ROW) {
+            return storage_failure(c, "count sessions");
+        }
+        return static_cast<std::uint64_t>(s.column_int(0));
+    });
+}
+
 task<result<void>> sqlite_session_store::ping()
 {
     // A real round trip through the writer: readiness means logouts can be committed.

@@ -28,6 +28,7 @@ public:
                                                     session::session_record replacement) override;
     void touch(session::token_hash hash, sys_ms seen_at) override;
     task<result<std::size_t>> purge_expired(sys_ms now, sys_ms idle_cutoff) override;
+    task<result<std::uint64_t>> count_live(sys_ms now, sys_ms idle_cutoff) override;
     task<result<void>> ping() override;
 
     // Bulk import in one transaction (seeding benchmarks); all or nothing.

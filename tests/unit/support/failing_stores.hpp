@@ -69,6 +69,10 @@ public:
     {
         return fail_purge ? store_failure<std::size_t>() : inner_.purge_expired(now, idle_cutoff);
     }
+    task<result<std::uint64_t>> count_live(sys_ms now, sys_ms idle_cutoff) override
+    {
+        return fail_find ? store_failure<std::uint64_t>() : inner_.count_live(now, idle_cutoff);
+    }
     task<result<void>> ping() override { return fail_find ? store_failure<void>() : inner_.ping(); }
 
 protected:
