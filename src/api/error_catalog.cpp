@@ -55,6 +55,9 @@ catalog_entry describe(errc e)
             return {status::internal_server_error, "LOGOUT_FAILED",
                     "An error occurred during logout. Please try again later.",
                     "Wystąpił błąd podczas wylogowania. Spróbuj ponownie później."};
+        case errc::account_disabled:
+            return {status::forbidden, "ACCOUNT_DISABLED", "This account has been disabled.",
+                    "To konto zostało zablokowane."};
         case errc::not_ready:
             return {status::service_unavailable, "NOT_READY", "The service is not ready.",
                     "Usługa nie jest gotowa."};

@@ -111,8 +111,6 @@ task<reply> handlers::log_in(request_context& ctx)
             r.headers.emplace_back(
                 "Retry-After",
                 std::to_string(auth_.login_retry_after(account, ctx.client.ip_address).count()));
-        } else if (e == errc::service_busy) {
-            r.headers.emplace_back("Retry-After", "1");
         }
         co_return r;
     }
@@ -276,11 +274,7 @@ task<reply> handlers::change_password(request_context& ctx)
     auto changed = co_await auth_.change_password(*ctx.session, std::move(*current), std::move(*replacement),
                                                   ctx.client);
     if (!changed) {
-        reply r = error_reply(to_errc(changed.error()), ctx.lang);
-        if (to_errc(changed.error()) == errc::service_busy) {
-            r.headers.emplace_back("Retry-After", "1");
-        }
-        co_return r;
+        co_return error_reply(to_errc(changed.error()), ctx.lang);
     }
     reply r = json_reply(status::ok, json::object{{"message", "Password changed"},
                                                   {"sessions_ended", changed->sessions_ended},

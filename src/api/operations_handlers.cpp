@@ -64,8 +64,8 @@ task<reply> handlers::metrics(request_context&)
         metrics::render_sample(out, "authd_sessions_active", "", *live);
     }
     metrics::render_family_header(out, "authd_build_info", "gauge", "The running version of authd.");
-    metrics::render_sample(out, "authd_build_info", R"(version=")" + metrics::label_value(options_.version) + '"',
-                           1);
+    metrics::render_sample(out, "authd_build_info",
+                           R"(version=")" + metrics::label_value(options_.version) + '"', 1);
     co_return reply{.status = status::ok,
                     .body = std::move(out),
                     .set_cookies = {},

@@ -21,7 +21,12 @@ reply error_reply(errc e, language lang, const std::vector<field_error>& fields)
         }
         detail["fields"] = std::move(list);
     }
-    return json_reply(entry.status, boost::json::object{{"detail", std::move(detail)}});
+    reply r = json_reply(entry.status, boost::json::object{{"detail", std::move(detail)}});
+    if (e == errc::service_busy) {
+        // The hashing queue drains within about a second: worth one retry, on every route.
+        r.headers.emplace_back("Retry-After", "1");
+    }
+    return r;
 }
 
 }  // namespace authd::api

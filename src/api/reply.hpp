@@ -29,7 +29,8 @@ struct reply {
 
 reply json_reply(boost::beast::http::status status, const boost::json::value& body);
 
-// {"detail": {"error_code": ..., "message": ...[, "fields": [...]]}} with the catalog's status.
+// {"detail": {"error_code": ..., "message": ...[, "fields": [...]]}} with the catalog's status
+// (and Retry-After for SERVICE_BUSY, whichever route it comes from).
 reply error_reply(errc e, language lang, const std::vector<field_error>& fields = {});
 
 }  // namespace authd::api

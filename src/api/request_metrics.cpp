@@ -17,11 +17,13 @@ request_metrics& request_metrics::instance()
     return metrics;
 }
 
-void request_metrics::observe(std::size_t route_index, unsigned status, std::chrono::microseconds latency) noexcept
+void request_metrics::observe(std::size_t route_index, unsigned status,
+                              std::chrono::microseconds latency) noexcept
 {
     per_route& slot = routes_[std::min(route_index, slots_ - 1)];
     const auto* found = std::find(statuses.begin(), statuses.end(), status);
-    slot.by_status[static_cast<std::size_t>(found - statuses.begin())].fetch_add(1, std::memory_order_relaxed);
+    slot.by_status[static_cast<std::size_t>(found - statuses.begin())].fetch_add(1,
+                                                                                 std::memory_order_relaxed);
     slot.latency.observe(latency);
 }
 
@@ -46,7 +48,8 @@ void request_metrics::render(std::string& out) const
                 continue;  // a series appears once it has happened
             }
             const std::string status = s < statuses.size() ? std::to_string(statuses[s]) : "other";
-            metrics::render_sample(out, "authd_http_requests_total", labels + R"(,status=")" + status + '"', n);
+            metrics::render_sample(out, "authd_http_requests_total", labels + R"(,status=")" + status + '"',
+                                   n);
         }
     }
     metrics::render_family_header(out, "authd_http_request_duration_seconds", "histogram",

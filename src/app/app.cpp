@@ -104,6 +104,7 @@ task<void> drain(http::server& server, net::io_context& ioc, std::chrono::millis
 int run(const config::settings& settings)
 {
     log::set_level(settings.log_level);
+    log::set_format(settings.log_format);
     std::signal(SIGPIPE, SIG_IGN);
     raise_descriptor_limit();
     if (!crypto::initialize()) {

@@ -13,6 +13,9 @@ std::string_view to_string(event_type type)
         case event_type::session_revoked: return "SESSION_REVOKED";
         case event_type::sessions_revoked_others: return "SESSIONS_REVOKED_OTHERS";
         case event_type::password_changed: return "PASSWORD_CHANGED";
+        case event_type::user_disabled: return "USER_DISABLED";
+        case event_type::user_enabled: return "USER_ENABLED";
+        case event_type::sessions_revoked_admin: return "SESSIONS_REVOKED_ADMIN";
     }
     return "UNKNOWN";
 }

@@ -18,6 +18,10 @@ enum class event_type {
     session_revoked,
     sessions_revoked_others,
     password_changed,
+    // Administrator actions (authd admin): who ran them is in user_agent.
+    user_disabled,
+    user_enabled,
+    sessions_revoked_admin,
 };
 
 // The text stored in logs.event_type, e.g. "USER_LOGOUT".

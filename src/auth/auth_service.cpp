@@ -103,6 +103,13 @@ task<result<login_success>> auth_service::log_in(std::string email, std::string 
     }
     limiter_.record_success(email);
     user account = std::move(**found);
+    if (account.disabled) {
+        // Said only after the right password, so it tells nothing to someone guessing.
+        auto entry = event(audit::event_type::user_login_failed, account.id, client,
+                           "Login refused (account disabled) for " + email, std::nullopt);
+        co_await record(std::move(entry));
+        co_return errc::account_disabled;
+    }
 
     if (previous_cookie) {
         if (const auto old_hash = session::hash_cookie_value(*previous_cookie)) {
@@ -170,7 +177,9 @@ task<result<user>> auth_service::current_user(session_record current)
     if (!found) {
         co_return found.error();
     }
-    if (!*found) {
+    // A disabled account's sessions are deleted when it is disabled; this also covers a login
+    // that raced with the disabling.
+    if (!*found || (*found)->disabled) {
         co_return errc::not_authenticated;
     }
     co_return std::move(**found);

@@ -16,6 +16,7 @@ struct user {
     std::string password_hash;  // Argon2id, PHC string format
     std::string role = "user";
     sys_ms created_at{};
+    bool disabled = false;  // set by an administrator (authd admin users disable): no login, no session
 };
 
 class user_store {

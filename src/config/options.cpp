@@ -169,6 +169,16 @@ const std::vector<option>& table()
              s.log_level = *l;
              return std::nullopt;
          }},
+        {"log-format", "AUTHD_LOG_FORMAT", "json",
+         "json (one object per line) or text (logfmt-style, for people)", false,
+         [](settings& s, std::string_view v) -> std::optional<std::string> {
+             const auto f = log::parse_format(v);
+             if (!f) {
+                 return "must be json or text";
+             }
+             s.log_format = *f;
+             return std::nullopt;
+         }},
         {"threads", "AUTHD_THREADS", "0 (one per core)", "I/O worker threads", false,
          count_of(&settings::threads, 0)},
         {"hash-threads", "AUTHD_HASH_THREADS", "0 (half the cores)", "password-hashing (Argon2id) threads",
@@ -309,6 +319,59 @@ parse_outcome parse(const std::vector<std::string>& args, const char* (*getenv)(
         }
     }
     validate(out.values, out.errors);
+    return out;
+}
+
+std::string example_env_file()
+{
+    std::string out =
+        "# authd configuration: every variable here is shown at its default, commented out.\n"
+        "# Uncomment and change what you need; a command-line flag of the same name wins.\n"
+        "# Generated from authd's option table (authd config-example).\n";
+    for (const auto& o : table()) {
+        // Appended piece by piece: g++ 12 warns falsely (-Wrestrict) on chains of string +.
+        out += "\n# --";
+        out += o.flag;
+        out += ": ";
+        out += o.help;
+        out += "\n# default: ";
+        out += o.default_text;
+        out += "\n#";
+        // Defaults that describe rather than state a value ("unset", "own origin") stay empty.
+        std::string_view literal = o.default_text.substr(0, o.default_text.find(" ("));
+        if (literal == "unset" || literal.find(' ') != std::string_view::npos) {
+            literal = {};
+        }
+        out += o.env;
+        out += '=';
+        out += literal;
+        out += '\n';
+    }
+    return out;
+}
+
+std::vector<effective_option> effective_options(const std::vector<std::string>& args,
+                                                const char* (*getenv)(const char*))
+{
+    std::vector<effective_option> out;
+    for (const auto& o : table()) {
+        effective_option e{.env = o.env, .value = std::string(o.default_text), .source = "default"};
+        if (const char* value = getenv(std::string(o.env).c_str()); value != nullptr) {
+            e.value = value;
+            e.source = "env";
+        }
+        const std::string flag = "--" + std::string(o.flag);
+        for (std::size_t i = 0; i < args.size(); ++i) {
+            if (args[i] == flag) {
+                e.value = o.is_switch ? "true" : (i + 1 < args.size() ? args[i + 1] : "");
+                e.source = "flag";
+            } else if (args[i].starts_with(flag + "=")) {
+                e.value = args[i].substr(flag.size() + 1);
+                e.source = "flag";
+            }
+        }
+        out.push_back(std::move(e));
+    }
     return out;
 }
 

@@ -24,6 +24,7 @@ struct settings {
     std::chrono::milliseconds session_absolute{std::chrono::hours{12}};
     std::chrono::milliseconds session_remember{std::chrono::hours{24 * 30}};
     log::level log_level = log::level::info;
+    log::format log_format = log::format::json;
     unsigned threads = 0;       // I/O threads; 0: one per core
     unsigned hash_threads = 0;  // Argon2id threads; 0: half the cores, at least one
     std::size_t hash_queue = 64;

@@ -25,6 +25,7 @@ public:
             case errc::service_busy: return "service busy";
             case errc::store_unavailable: return "store unavailable";
             case errc::logout_failed: return "logout failed";
+            case errc::account_disabled: return "account disabled";
             case errc::not_ready: return "not ready";
             case errc::internal_error: return "internal error";
         }

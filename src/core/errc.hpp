@@ -25,6 +25,7 @@ enum class errc {
     service_busy,          // the password-hashing queue is full
     store_unavailable,     // the session/user store could not do its work
     logout_failed,         // the store could not end the session (the session is still valid)
+    account_disabled,      // right password, but an administrator disabled the account
     not_ready,             // readiness probe: the store is unreachable
     internal_error,        // a bug: never expected
 };

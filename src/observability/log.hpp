@@ -18,6 +18,12 @@ std::optional<level> parse_level(std::string_view text);
 void set_level(level minimum);
 bool enabled(level l);
 
+// json: one JSON object per line, for log collectors (the default). text: logfmt-style
+// "TIME LEVEL message key=value ..." for people reading a terminal.
+enum class format { json, text };
+std::optional<format> parse_format(std::string_view text);
+void set_format(format f);
+
 struct field {
     std::string_view key;
     std::variant<std::string_view, std::int64_t, bool> value;

@@ -86,7 +86,8 @@ histogram& hash_wait()
     return instance;
 }
 
-void render_family_header(std::string& out, std::string_view name, std::string_view type, std::string_view help)
+void render_family_header(std::string& out, std::string_view name, std::string_view type,
+                          std::string_view help)
 {
     out += "# HELP ";
     out += name;
@@ -133,18 +134,22 @@ void render_counters(std::string& out)
     };
     static constexpr std::array<series, 9> table{{
         {"authd_logins_total", "Successful logins.", "", counter::logins},
-        {"authd_login_failures_total", "Logins refused for a wrong email or password.", "", counter::login_failures},
-        {"authd_rate_limited_total", "Requests refused with 429 by the login limits.", "", counter::rate_limited},
+        {"authd_login_failures_total", "Logins refused for a wrong email or password.", "",
+         counter::login_failures},
+        {"authd_rate_limited_total", "Requests refused with 429 by the login limits.", "",
+         counter::rate_limited},
         {"authd_logouts_total",
          "Successful logouts by kind: this session, all devices, other devices, one named session.",
          R"(kind="current")", counter::logouts_current},
         {"authd_logouts_total", "", R"(kind="all_devices")", counter::logouts_all_devices},
         {"authd_logouts_total", "", R"(kind="other_devices")", counter::logouts_other_devices},
         {"authd_logouts_total", "", R"(kind="one_session")", counter::logouts_one_session},
-        {"authd_audit_write_failures_total", "Audit rows that could not be written while the action itself succeeded.",
-         "", counter::audit_write_failures},
+        {"authd_audit_write_failures_total",
+         "Audit rows that could not be written while the action itself succeeded.", "",
+         counter::audit_write_failures},
         {"authd_password_hash_rejected_total",
-         "Password hashes refused with 503 because the hashing queue was full.", "", counter::hash_rejected_busy},
+         "Password hashes refused with 503 because the hashing queue was full.", "",
+         counter::hash_rejected_busy},
     }};
     for (const series& s : table) {
         if (!s.help.empty()) {

@@ -32,8 +32,8 @@ std::uint64_t value(counter c) noexcept;
 
 // Latency buckets in microseconds, the upper bounds of a Prometheus histogram (+Inf implied).
 inline constexpr std::array<std::uint64_t, 15> latency_bounds_us{
-    100, 250, 500, 1'000, 2'500, 5'000, 10'000, 25'000, 50'000, 100'000, 250'000, 500'000, 1'000'000, 2'500'000,
-    10'000'000};
+    100,    250,     500,     1'000,   2'500,     5'000,     10'000,    25'000,
+    50'000, 100'000, 250'000, 500'000, 1'000'000, 2'500'000, 10'000'000};
 
 class histogram {
 public:
@@ -50,7 +50,8 @@ private:
 histogram& hash_wait();
 
 // Prometheus text-format helpers (exposition format 0.0.4).
-void render_family_header(std::string& out, std::string_view name, std::string_view type, std::string_view help);
+void render_family_header(std::string& out, std::string_view name, std::string_view type,
+                          std::string_view help);
 void render_sample(std::string& out, std::string_view name, std::string_view labels, std::uint64_t value);
 // A label value with \, " and newline escaped as the format requires.
 std::string label_value(std::string_view raw);

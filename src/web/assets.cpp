@@ -26,7 +26,7 @@ std::string_view content_type_for(std::string_view url)
     }
     // Paths without an extension ("/docs", "/ui/") are pages.
     return url.find('.', url.rfind('/')) == std::string_view::npos ? "text/html; charset=utf-8"
-                                                                    : "application/octet-stream";
+                                                                   : "application/octet-stream";
 }
 
 }  // namespace
@@ -36,8 +36,9 @@ std::optional<asset> find(std::string_view url_path)
     for (std::size_t i = 0; i < detail::embedded_file_count; ++i) {
         const detail::embedded_file& file = detail::embedded_files[i];
         if (url_path == file.url) {
-            return asset{.bytes = std::string_view(file.begin, static_cast<std::size_t>(file.end - file.begin)),
-                         .content_type = content_type_for(url_path)};
+            return asset{
+                .bytes = std::string_view(file.begin, static_cast<std::size_t>(file.end - file.begin)),
+                .content_type = content_type_for(url_path)};
         }
     }
     return std::nullopt;

@@ -90,14 +90,20 @@ TEST(Metrics, ExpositionCountsRequestsLoginsAndEachKindOfLogout)
     EXPECT_EQ(sample(text, R"(authd_logouts_total{kind="one_session"})"), 1);
     EXPECT_EQ(sample(text, "authd_logins_total"), 6);
     EXPECT_EQ(sample(text, "authd_login_failures_total"), 1);
-    EXPECT_EQ(sample(text, R"(authd_http_requests_total{method="POST",route="/auth/login",status="200"})"), 6);
-    EXPECT_EQ(sample(text, R"(authd_http_requests_total{method="POST",route="/auth/login",status="401"})"), 1);
-    EXPECT_EQ(sample(text, R"(authd_http_requests_total{method="DELETE",route="/auth/sessions/{id}",status="204"})"),
+    EXPECT_EQ(sample(text, R"(authd_http_requests_total{method="POST",route="/auth/login",status="200"})"),
+              6);
+    EXPECT_EQ(sample(text, R"(authd_http_requests_total{method="POST",route="/auth/login",status="401"})"),
               1);
-    EXPECT_EQ(sample(text, R"(authd_http_request_duration_seconds_count{method="POST",route="/auth/logout"})"),
-              2);
-    EXPECT_EQ(sample(text, R"(authd_http_request_duration_seconds_bucket{method="POST",route="/auth/logout",le="+Inf"})"),
-              2);
+    EXPECT_EQ(
+        sample(text,
+               R"(authd_http_requests_total{method="DELETE",route="/auth/sessions/{id}",status="204"})"),
+        1);
+    EXPECT_EQ(
+        sample(text, R"(authd_http_request_duration_seconds_count{method="POST",route="/auth/logout"})"), 2);
+    EXPECT_EQ(
+        sample(text,
+               R"(authd_http_request_duration_seconds_bucket{method="POST",route="/auth/logout",le="+Inf"})"),
+        2);
     EXPECT_EQ(sample(text, "authd_sessions_active"), 0);  // every session of the account has ended
     EXPECT_EQ(sample(text, "authd_password_hash_queue_depth"), 0);
     EXPECT_GE(sample(text, "authd_password_hash_wait_seconds_count"), 8);
@@ -118,7 +124,8 @@ TEST(Metrics, SessionsActiveCountsLiveSessionsAndRateLimitsAreCounted)
     ASSERT_EQ(res.status, 200);
     EXPECT_EQ(sample(res.body, "authd_sessions_active"), 2);
     EXPECT_EQ(sample(res.body, "authd_rate_limited_total"), 1);
-    EXPECT_EQ(sample(res.body, R"(authd_http_requests_total{method="POST",route="/auth/login",status="429"})"), 1);
+    EXPECT_EQ(
+        sample(res.body, R"(authd_http_requests_total{method="POST",route="/auth/login",status="429"})"), 1);
 }
 
 // promtool (Debian's prometheus package, installed by tools/install-deps.sh) is the reference
@@ -170,13 +177,15 @@ TEST(SwaggerUi, DocsPageAndItsAssetsAreServedUnderAStrictCsp)
     EXPECT_NE(csp.find("script-src 'self'"), std::string::npos) << csp;
     EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos) << csp;
     EXPECT_EQ(page.body.find("<script>"), std::string::npos) << "no inline script";
-    for (const char* asset : {"/docs/swagger-ui-bundle.js", "/docs/swagger-init.js", "/docs/swagger-ui.css"}) {
+    for (const char* asset :
+         {"/docs/swagger-ui-bundle.js", "/docs/swagger-init.js", "/docs/swagger-ui.css"}) {
         EXPECT_NE(page.body.find(asset), std::string::npos) << asset;
         const auto res = client.get(asset);
         EXPECT_EQ(res.status, 200) << asset;
         EXPECT_GT(res.body.size(), 100u) << asset;
     }
-    EXPECT_EQ(client.get("/docs/swagger-ui.css").header("Content-Type").value_or(""), "text/css; charset=utf-8");
+    EXPECT_EQ(client.get("/docs/swagger-ui.css").header("Content-Type").value_or(""),
+              "text/css; charset=utf-8");
     EXPECT_EQ(client.get("/docs/no-such-file.js").status, 404);
 }
 

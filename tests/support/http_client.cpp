@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
+#include <tuple>
 
 namespace authd::test {
 namespace {
@@ -70,13 +71,16 @@ const boost::json::value* detail_field(const boost::json::value& v, std::string_
     return detail->as_object().if_contains(key);
 }
 
-// When AUTHD_RESPONSE_LOG names a file, every response that send() (and so get, post, del,
-// post_json) and pending_request::finish() parse is appended to it as one JSON line
-// {"method", "target", "status", "content_type", "body", "headers"}, for
-// tools/js/validate-responses.mjs to check against docs/openapi.json (ctest: openapi_responses_validate).
-// send_raw() is not logged: its callers send bytes that are often not HTTP on purpose, and read
-// the answer themselves. Each line goes out in one write() on a descriptor opened with O_APPEND,
-// so the test processes ctest runs in parallel never interleave their lines.
+// When AUTHD_RESPONSE_LOG names a file, every response the client reads is appended to it as one
+// JSON line {"method", "target", "status", "content_type", "body", "headers"}, for
+// tools/js/validate-responses.mjs to check against docs/openapi.json (ctest:
+// openapi_responses_validate): those of send() (and so get, post, del, post_json),
+// pending_request::finish() and send_raw(). For send_raw() the method and target come from the
+// request line of the bytes (both empty when it is not "METHOD /target HTTP/1.x": the answer to
+// garbage can only be 400), and only the first response is logged (pipelined requests get
+// several); an answer that does not parse as HTTP (none at all, a cut connection) is not logged.
+// Each line goes out in one write() on a descriptor opened with O_APPEND, so the test processes
+// ctest runs in parallel never interleave their lines.
 void log_response(std::string_view method, std::string_view target, const http_response& res)
 {
     static const char* const path = std::getenv("AUTHD_RESPONSE_LOG");
@@ -119,6 +123,47 @@ void log_response(std::string_view method, std::string_view target, const http_r
         rest.remove_prefix(static_cast<std::size_t>(n));
     }
     ::close(fd);
+}
+
+bool is_method_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_';
+}
+
+bool is_target_char(char c)
+{
+    return c > 0x20 && c < 0x7f;
+}
+
+// The method and target of the request line at the start of `bytes`, or two empty strings.
+std::pair<std::string, std::string> request_line_of(std::string_view bytes)
+{
+    while (bytes.starts_with("\r\n")) {
+        bytes.remove_prefix(2);  // RFC 9112 lets a server ignore empty lines before a request
+    }
+    const std::string_view line = bytes.substr(0, bytes.find("\r\n"));
+    const auto first = line.find(' ');
+    const auto second = first == std::string_view::npos ? first : line.find(' ', first + 1);
+    if (second == std::string_view::npos || !line.substr(second + 1).starts_with("HTTP/1.")) {
+        return {};
+    }
+    const std::string_view method = line.substr(0, first);
+    const std::string_view target = line.substr(first + 1, second - first - 1);
+    if (method.empty() || target.empty() || !std::all_of(method.begin(), method.end(), is_method_char) ||
+        !std::all_of(target.begin(), target.end(), is_target_char)) {
+        return {};
+    }
+    return {std::string(method), std::string(target)};
+}
+
+// Writes `bytes` and reads until the server closes or `timeout` passes (no logging).
+std::string exchange(unsigned short port, std::string_view bytes, std::chrono::milliseconds timeout)
+{
+    const int fd = connect_local(port);
+    write_all(fd, bytes);  // the server may answer (413, 431, 400) before it read everything
+    std::string raw = read_all(fd, timeout);
+    ::close(fd);
+    return raw;
 }
 
 }  // namespace
@@ -272,14 +317,7 @@ pending_request::pending_request(unsigned short port, const std::string& bytes)
     if (bytes.empty()) {
         throw std::invalid_argument("empty request");
     }
-    // The request line, for the response log: "METHOD TARGET HTTP/1.1".
-    const std::string_view request_line = std::string_view(bytes).substr(0, bytes.find("\r\n"));
-    const auto first_space = request_line.find(' ');
-    if (first_space != std::string_view::npos) {
-        method_ = request_line.substr(0, first_space);
-        const std::string_view rest = request_line.substr(first_space + 1);
-        target_ = rest.substr(0, rest.find(' '));
-    }
+    std::tie(method_, target_) = request_line_of(bytes);  // for the response log
     fd_ = connect_local(port);
     last_ = bytes.back();
     if (!write_all(fd_, std::string_view(bytes).substr(0, bytes.size() - 1))) {
@@ -348,7 +386,7 @@ std::string http_client::serialize(const http_request& req) const
 
 http_response http_client::send(const http_request& req) const
 {
-    const std::string raw = send_raw(serialize(req), response_timeout);
+    const std::string raw = exchange(port_, serialize(req), response_timeout);
     http_response res = parse_response(raw);
     log_response(req.method, req.target, res);
     return res;
@@ -381,10 +419,19 @@ http_response http_client::post_json(std::string target, const boost::json::valu
 
 std::string http_client::send_raw(std::string_view bytes, std::chrono::milliseconds timeout) const
 {
-    const int fd = connect_local(port_);
-    write_all(fd, bytes);  // the server may answer (413, 431, 400) before it read everything
-    std::string raw = read_all(fd, timeout);
-    ::close(fd);
+    std::string raw = exchange(port_, bytes, timeout);
+    if (std::getenv("AUTHD_RESPONSE_LOG") != nullptr) {
+        std::optional<http_response> res;
+        try {
+            res = parse_response(raw);
+        } catch (const std::exception&) {
+            // Not an HTTP answer: nothing to check against the document (the caller sees the bytes).
+        }
+        if (res) {
+            const auto [method, target] = request_line_of(bytes);
+            log_response(method, target, *res);
+        }
+    }
     return raw;
 }
 

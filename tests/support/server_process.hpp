@@ -43,6 +43,8 @@ public:
     std::string log_text() const;  // everything every run of the process wrote to stderr
 
     bool running() const { return pid_ > 0; }
+    // The running process's id (-1 when stopped): for fault injection (prlimit, signals).
+    pid_t pid() const { return pid_; }
     // SIGTERM, then waits (up to `timeout`, then SIGKILL). Returns the exit code, or 128 + signal
     // when the process died by a signal, or -1 when it was not running.
     int stop(std::chrono::milliseconds timeout = std::chrono::seconds{15});

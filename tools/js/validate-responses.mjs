@@ -246,11 +246,14 @@ function findResponse(method, target, status) {
     const op = item[method.toLowerCase()];
     if (!op) {
         const found = lookup(unmatched, unmatchedPointer, ["400", "405", "413", "431"]);
-        return (
-            found ?? {
+        if (!found) {
+            return {
                 problem: `${method} is not documented for ${template}, and ${code} is not an answer to an undocumented method`,
-            }
-        );
+            };
+        }
+        // A 405's Allow must name exactly the documented methods of the path.
+        found.allow = METHODS.filter((m) => m in item).map((m) => m.toUpperCase());
+        return found;
     }
     const basePointer = pointerOf(["paths", template, method.toLowerCase(), "responses"]);
     const found = lookup(op.responses, basePointer);
@@ -335,6 +338,13 @@ function checkResponse(entry) {
     }
     if (entry.headers && typeof entry.headers === "object") {
         checkHeaders(response, pointer, entry.headers, problems);
+        const allow = entry.headers.allow;
+        if (found.allow && found.key === "405" && allow) {
+            const sent = allow.join(",").split(",").map((m) => m.trim().toUpperCase()).filter(Boolean);
+            if (sent.sort().join(", ") !== [...found.allow].sort().join(", ")) {
+                problems.push(`Allow: ${allow.join(", ")}, but the documented methods are ${found.allow.join(", ")}`);
+            }
+        }
     }
     return { problems, json };
 }
@@ -354,12 +364,12 @@ lines.forEach((line, index) => {
     try {
         entry = JSON.parse(line);
     } catch (e) {
-        console.error(`${where}: not a JSON line (${e.message})`);
+        console.log(`${where}: not a JSON line (${e.message})`);
         failures++;
         return;
     }
     if (typeof entry.method !== "string" || typeof entry.target !== "string" || !Number.isInteger(entry.status)) {
-        console.error(`${where}: needs "method", "target" and an integer "status"`);
+        console.log(`${where}: needs "method", "target" and an integer "status"`);
         failures++;
         return;
     }
@@ -382,12 +392,12 @@ lines.forEach((line, index) => {
     }
     if (result.problems.length > 0) {
         failures++;
-        console.error(`${where}: ${entry.method} ${entry.target} -> ${entry.status}`);
+        console.log(`${where}: ${entry.method} ${entry.target} -> ${entry.status}`);
         for (const p of result.problems) {
-            console.error(`    ${p}`);
+            console.log(`    ${p}`);
         }
         if (entry.body) {
-            console.error(`    body: ${String(entry.body).slice(0, 300)}`);
+            console.log(`    body: ${String(entry.body).slice(0, 300)}`);
         }
     }
 });

@@ -24,6 +24,7 @@
     othersEnded: 'Other devices logged out: {n}.',
     passwordChanged: 'Password changed. Other devices logged out: {n}.',
     unknownDevice: 'Unknown device', unknown: 'unknown',
+    ip: 'IP address', lastSeen: 'Last seen', signedIn: 'Signed in',
   };
   const PL = {
     titleLogin: 'Logowanie', titleRegister: 'Rejestracja', titleAccount: 'Twoje konto',
@@ -317,6 +318,10 @@
           b.addEventListener('click', () => revoke(s.id, b));
           action.append(b);
         }
+        // labels for the narrow-screen layout, where the table header is hidden (app.css)
+        ip.dataset.label = t('ip');
+        seen.dataset.label = t('lastSeen');
+        created.dataset.label = t('signedIn');
         tr.append(device, ip, seen, created, action);
         tbody.append(tr);
       }
@@ -327,9 +332,9 @@
       button.disabled = true;
       const res = await mutate('DELETE', 'sessions/' + encodeURIComponent(id));
       if (signedOut(res)) return;
+      await loadSessions(); // first, so that the notice comes with the updated list
       if (res.status === 204 || res.status === 404) say(t('deviceLoggedOut'));
       else report(res);
-      await loadSessions();
     }
 
     $('logout').addEventListener('click', async () => {
@@ -347,9 +352,9 @@
     $('logout-others').addEventListener('click', async () => {
       const res = await mutate('DELETE', 'sessions');
       if (signedOut(res)) return;
+      await loadSessions();
       if (res.status === 200) say(t('othersEnded', { n: res.data.sessions_ended }));
       else report(res);
-      await loadSessions();
     });
 
     const pwForm = $('password-form');
@@ -374,8 +379,8 @@
         csrf = res.data.csrf_token; // the session was rotated: new cookie, new CSRF token
         pwForm.reset();
         $('pw-username').value = $('user-email').textContent;
-        showText(pwNotice, t('passwordChanged', { n: res.data.sessions_ended }));
         await loadSessions();
+        showText(pwNotice, t('passwordChanged', { n: res.data.sessions_ended }));
       } else {
         showError(pwError, res);
       }

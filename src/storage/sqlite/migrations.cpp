@@ -51,6 +51,10 @@ CREATE TRIGGER logs_no_delete BEFORE DELETE ON logs BEGIN SELECT RAISE(ABORT, 'l
     R"sql(
 DROP INDEX sessions_by_expiry;
 )sql",
+    // V003: administrators can disable an account (authd admin users disable).
+    R"sql(
+ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 int schema_version(connection& db)

@@ -1,6 +1,7 @@
 #include "storage/sqlite/stores.hpp"
 
 #include "observability/log.hpp"
+#include "storage/sqlite/rows.hpp"
 
 #include <algorithm>
 #include <array>
@@ -11,62 +12,7 @@ namespace {
 using session::session_record;
 using session::token_hash;
 
-session_record read_session(const statement& row)
-{
-    session_record r;
-    const auto hash = row.column_blob(0);
-    std::copy_n(hash.begin(), std::min(hash.size(), r.hash.size()), r.hash.begin());
-    r.user_id = row.column_text(1);
-    r.csrf_token = row.column_text(2);
-    r.created_at = from_unix_ms(row.column_int(3));
-    r.last_seen_at = from_unix_ms(row.column_int(4));
-    r.expires_at = from_unix_ms(row.column_int(5));
-    r.remember_me = row.column_int(6) != 0;
-    r.ip_address = row.column_text(7);
-    r.user_agent = row.column_text(8);
-    return r;
-}
-
-auth::user read_user(const statement& row)
-{
-    return auth::user{
-        .id = row.column_text(0),
-        .email = row.column_text(1),
-        .password_hash = row.column_text(2),
-        .role = row.column_text(3),
-        .created_at = {},
-    };
-}
-
-// A failed statement, logged with its SQLite message (never with bound values).
-errc storage_failure(connection& c, const char* what)
-{
-    log::error("database statement failed", {{"statement", what}, {"error", c.error()}});
-    return errc::store_unavailable;
-}
-
-bool insert_audit_event(connection& c, const audit::audit_event& e)
-{
-    statement s = c.query(
-        "INSERT INTO logs (event_type, user_id, ip_address, user_agent, message, session_ref, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    s.bind(1, audit::to_string(e.type));
-    if (e.user_id) {
-        s.bind(2, *e.user_id);
-    } else {
-        s.bind_null(2);
-    }
-    s.bind(3, e.ip_address).bind(4, e.user_agent).bind(5, e.message);
-    if (e.session_ref) {
-        s.bind(6, *e.session_ref);
-    } else {
-        s.bind_null(6);
-    }
-    s.bind(7, format_iso8601(e.created_at));
-    return s.step() == SQLITE_DONE;
-}
-
-// The user a one-parameter SELECT of (id, email, password_hash, role) finds, if any.
+// The user a one-parameter SELECT of (id, email, password_hash, role, disabled) finds, if any.
 result<std::optional<auth::user>> find_user(connection& c, statement query, const std::string& key)
 {
     query.bind(1, key);
@@ -103,18 +49,6 @@ result<bool> delete_session(connection& c, const token_hash& hash)
         return fail(storage_failure(c, "delete session"));
     }
     return c.changes() == 1;
-}
-
-// Deletes the user's sessions (all, or all but `keep`); -1 on failure.
-int delete_user_sessions(connection& c, const std::string& user_id, const token_hash* keep)
-{
-    statement s = keep != nullptr ? c.query("DELETE FROM sessions WHERE user_id = ? AND token_hash != ?")
-                                  : c.query("DELETE FROM sessions WHERE user_id = ?");
-    s.bind(1, user_id);
-    if (keep != nullptr) {
-        s.bind(2, *keep);
-    }
-    return s.step() == SQLITE_DONE ? c.changes() : -1;
 }
 
 bool session_exists(connection& c, const token_hash& hash, const std::string& user_id, bool& exists)
@@ -367,15 +301,16 @@ task<result<void>> sqlite_user_store::insert(auth::user u)
 task<result<std::optional<auth::user>>> sqlite_user_store::find_by_email(std::string email)
 {
     return ready(db_.read([&email](connection& c) {
-        return find_user(c, c.query("SELECT id, email, password_hash, role FROM users WHERE email = ?"),
-                         email);
+        return find_user(
+            c, c.query("SELECT id, email, password_hash, role, disabled FROM users WHERE email = ?"), email);
     }));
 }
 
 task<result<std::optional<auth::user>>> sqlite_user_store::find_by_id(std::string id)
 {
     return ready(db_.read([&id](connection& c) {
-        return find_user(c, c.query("SELECT id, email, password_hash, role FROM users WHERE id = ?"), id);
+        return find_user(
+            c, c.query("SELECT id, email, password_hash, role, disabled FROM users WHERE id = ?"), id);
     }));
 }
 

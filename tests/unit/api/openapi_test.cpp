@@ -59,7 +59,8 @@ TEST(OpenApiDocument, NamesExactlyTheRoutesOfTheRouter)
     const pair_set routed = routed_pairs();
     const pair_set documented = documented_pairs();
     for (const auto& [method, path] : routed) {
-        EXPECT_TRUE(documented.contains({method, path})) << method << " " << path << " is routed, not documented";
+        EXPECT_TRUE(documented.contains({method, path}))
+            << method << " " << path << " is routed, not documented";
     }
     for (const auto& [method, path] : documented) {
         EXPECT_TRUE(routed.contains({method, path})) << method << " " << path << " is documented, not routed";

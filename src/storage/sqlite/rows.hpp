@@ -1,0 +1,26 @@
+// Row-level helpers shared by the stores and the admin queries: reading a row into a domain type,
+// the statements several writes share, and how a failed statement is reported.
+#pragma once
+
+#include "audit/audit_event.hpp"
+#include "auth/user.hpp"
+#include "core/errc.hpp"
+#include "session/session_record.hpp"
+#include "storage/sqlite/connection.hpp"
+
+#include <string>
+
+namespace authd::storage::sqlite {
+
+// A row of (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, remember_me,
+// ip_address, user_agent).
+session::session_record read_session(const statement& row);
+// A row of (id, email, password_hash, role, disabled).
+auth::user read_user(const statement& row);
+// A failed statement, logged with its SQLite message (never with bound values).
+errc storage_failure(connection& c, const char* what);
+bool insert_audit_event(connection& c, const audit::audit_event& e);
+// Deletes the user's sessions (all, or all but `keep`); -1 on failure.
+int delete_user_sessions(connection& c, const std::string& user_id, const session::token_hash* keep);
+
+}  // namespace authd::storage::sqlite
