@@ -127,7 +127,8 @@ std::string operator_name()
 {
     const uid_t uid = getuid();
     const passwd* pw = getpwuid(uid);
-    return "authd-admin (uid " + std::to_string(uid) + (pw != nullptr ? ", " + std::string(pw->pw_name) : "") + ")";
+    return "authd-admin (uid " + std::to_string(uid) +
+           (pw != nullptr ? ", " + std::string(pw->pw_name) : "") + ")";
 }
 
 class admin_session {
@@ -173,7 +174,8 @@ public:
     }
 
 private:
-    admin_session(std::unique_ptr<storage::sqlite::database> db, std::unique_ptr<storage::sqlite::shared_epoch> epoch)
+    admin_session(std::unique_ptr<storage::sqlite::database> db,
+                  std::unique_ptr<storage::sqlite::shared_epoch> epoch)
         : db_(std::move(db)), epoch_(std::move(epoch)), store_(*db_)
     {
     }
@@ -274,10 +276,10 @@ int users_command(admin_session& s, const command_line& cl)
             return 0;
         }
         const bool disable = verb == "disable";
-        auto entry = s.event(disable ? audit::event_type::user_disabled : audit::event_type::user_enabled,
-                             account->id,
-                             (disable ? "Account disabled by an administrator: " : "Account enabled by an administrator: ") +
-                                 account->email);
+        auto entry = s.event(
+            disable ? audit::event_type::user_disabled : audit::event_type::user_enabled, account->id,
+            (disable ? "Account disabled by an administrator: " : "Account enabled by an administrator: ") +
+                account->email);
         const auto changed = s.change(s.store().set_disabled(account->id, disable, std::move(entry)));
         if (!changed) {
             std::cerr << "authd: the change was not made: " << changed.error().message() << "\n";
@@ -346,10 +348,10 @@ int sessions_command(admin_session& s, const command_line& cl)
             append_json_string(line, r.user_agent);
             std::cout << line << "}\n";
         } else {
-            std::printf("%-12s %-24s %-24s %-24s %-8s %-39s %s\n", ref.c_str(), format_iso8601(r.created_at).c_str(),
-                        format_iso8601(r.last_seen_at).c_str(), format_iso8601(r.expires_at).c_str(),
-                        r.remember_me ? "yes" : "no", printable(r.ip_address).c_str(),
-                        printable(r.user_agent).c_str());
+            std::printf("%-12s %-24s %-24s %-24s %-8s %-39s %s\n", ref.c_str(),
+                        format_iso8601(r.created_at).c_str(), format_iso8601(r.last_seen_at).c_str(),
+                        format_iso8601(r.expires_at).c_str(), r.remember_me ? "yes" : "no",
+                        printable(r.ip_address).c_str(), printable(r.user_agent).c_str());
         }
     }
     return 0;
@@ -361,7 +363,8 @@ std::optional<std::string> since_value(const std::string& text)
     if (const auto age = config::parse_duration(text)) {
         return format_iso8601(system_clock{}.now() - *age);
     }
-    const bool iso = text.size() >= 20 && text[4] == '-' && text[7] == '-' && text[10] == 'T' && text.back() == 'Z';
+    const bool iso =
+        text.size() >= 20 && text[4] == '-' && text[7] == '-' && text[10] == 'T' && text.back() == 'Z';
     return iso ? std::optional{text} : std::nullopt;
 }
 
@@ -391,7 +394,8 @@ int audit_command(admin_session& s, const command_line& cl)
     }
     if (const auto it = cl.flags.find("limit"); it != cl.flags.end()) {
         const std::string& v = it->second;
-        if (std::from_chars(v.data(), v.data() + v.size(), filter.limit).ec != std::errc{} || filter.limit == 0) {
+        if (std::from_chars(v.data(), v.data() + v.size(), filter.limit).ec != std::errc{} ||
+            filter.limit == 0) {
             std::cerr << "authd: --limit must be a positive number\n";
             return exit_usage;
         }
@@ -420,7 +424,8 @@ int audit_command(admin_session& s, const command_line& cl)
             append_json_string(line, r.created_at);
             std::cout << line << "}\n";
         } else {
-            std::cout << r.created_at << "  " << printable(r.event_type) << "  user=" << r.user_id.value_or("-")
+            std::cout << r.created_at << "  " << printable(r.event_type)
+                      << "  user=" << r.user_id.value_or("-")
                       << "  ip=" << (r.ip_address.empty() ? "-" : printable(r.ip_address))
                       << "  session=" << r.session_ref.value_or("-") << "  " << printable(r.message) << "\n";
         }
@@ -455,7 +460,8 @@ int migrate_command(const std::vector<std::string>& args, getenv_fn getenv)
 {
     const auto cl = split(args, {"db"}, {});
     if (!cl.error.empty() || !cl.words.empty()) {
-        std::cerr << (cl.error.empty() ? "" : "authd: " + cl.error + "\n") << "usage: authd migrate [--db PATH]\n";
+        std::cerr << (cl.error.empty() ? "" : "authd: " + cl.error + "\n")
+                  << "usage: authd migrate [--db PATH]\n";
         return exit_usage;
     }
     const auto path = database_path(cl, getenv);
@@ -547,7 +553,8 @@ std::string subcommands_help()
 {
     return "\nsubcommands (each works on the database, also while servers run on it):\n"
            "  authd migrate [--db PATH]            apply pending schema migrations and exit\n"
-           "  authd check-config [options]         validate options and variables; print the effective values\n"
+           "  authd check-config [options]         validate options and variables; print the effective "
+           "values\n"
            "  authd config-example                 print a commented environment file of every option\n"
            "  authd admin ...                      users, sessions, audit log, backup (authd admin --help)\n"
            "  authd seed-sessions ...              pre-create sessions for benchmarks\n";

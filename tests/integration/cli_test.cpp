@@ -266,7 +266,8 @@ TEST(Cli, LogFormatTextWritesReadableLines)
     (void)client.get("/health");
     server.stop();
     const std::string log = server.log_text();
-    EXPECT_TRUE(std::regex_search(log, std::regex(R"(\n?\d{4}-\d\d-\d\dT[^ ]+Z INFO request method=GET route=/health status=200)")))
+    EXPECT_TRUE(std::regex_search(
+        log, std::regex(R"(\n?\d{4}-\d\d-\d\dT[^ ]+Z INFO request method=GET route=/health status=200)")))
         << log;
     EXPECT_FALSE(contains(log, "{\"ts\""));
 }

@@ -1,26 +1,19 @@
 // Swagger UI for authd's own OpenAPI document. "Try it out" runs against this server with the
-// browser's session cookie; the CSRF token is taken from the answers that carry one (login,
-// GET /auth/csrf, password change) and sent as X-CSRF-Token on every state-changing call, as a
-// single-page application would do it.
+// browser's session cookie. The CSRF token is the `csrfToken` security scheme (X-CSRF-Token):
+// whenever an answer carries a token (login, GET /auth/csrf, password change) it is filled in
+// as that scheme's value, so the state-changing operations just work, as in a single-page app.
 "use strict";
 
 (function () {
-  let csrfToken = null;
-
   function rememberCsrfToken(response) {
     const body = response && response.body;
-    if (body && typeof body.csrf_token === "string") {
-      csrfToken = body.csrf_token;
+    if (body && typeof body.csrf_token === "string" && window.ui) {
+      window.ui.preauthorizeApiKey("csrfToken", body.csrf_token);
     }
     return response;
   }
 
-  function addCsrfHeader(request) {
-    const method = (request.method || "GET").toUpperCase();
-    const safe = method === "GET" || method === "HEAD" || method === "OPTIONS";
-    if (!safe && csrfToken && !request.headers["X-CSRF-Token"]) {
-      request.headers["X-CSRF-Token"] = csrfToken;
-    }
+  function sameOriginCredentials(request) {
     request.credentials = "same-origin";
     return request;
   }
@@ -30,10 +23,9 @@
       url: "/openapi.json",
       dom_id: "#swagger-ui",
       deepLinking: true,
-      withCredentials: true,
       presets: [SwaggerUIBundle.presets.apis],
       layout: "BaseLayout",
-      requestInterceptor: addCsrfHeader,
+      requestInterceptor: sameOriginCredentials,
       responseInterceptor: rememberCsrfToken,
     });
   });

@@ -23,12 +23,14 @@ user_summary read_summary(const statement& row)
 result<std::vector<user_summary>> select_users(connection& c, sys_ms now, const std::string* email)
 {
     statement s = email != nullptr
-                      ? c.query("SELECT u.id, u.email, u.role, u.created_at, u.disabled, "
-                                "(SELECT count(*) FROM sessions s WHERE s.user_id = u.id AND s.expires_at > ?1) "
-                                "FROM users u WHERE u.email = ?2")
-                      : c.query("SELECT u.id, u.email, u.role, u.created_at, u.disabled, "
-                                "(SELECT count(*) FROM sessions s WHERE s.user_id = u.id AND s.expires_at > ?1) "
-                                "FROM users u ORDER BY u.created_at, u.email");
+                      ? c.query(
+                            "SELECT u.id, u.email, u.role, u.created_at, u.disabled, "
+                            "(SELECT count(*) FROM sessions s WHERE s.user_id = u.id AND s.expires_at > ?1) "
+                            "FROM users u WHERE u.email = ?2")
+                      : c.query(
+                            "SELECT u.id, u.email, u.role, u.created_at, u.disabled, "
+                            "(SELECT count(*) FROM sessions s WHERE s.user_id = u.id AND s.expires_at > ?1) "
+                            "FROM users u ORDER BY u.created_at, u.email");
     s.bind(1, to_unix_ms(now));
     if (email != nullptr) {
         s.bind(2, *email);
@@ -123,7 +125,8 @@ result<std::vector<audit_row>> admin_store::audit_tail(const audit_filter& filte
     });
 }
 
-task<result<std::size_t>> admin_store::set_disabled(std::string user_id, bool disabled, audit::audit_event entry)
+task<result<std::size_t>> admin_store::set_disabled(std::string user_id, bool disabled,
+                                                    audit::audit_event entry)
 {
     return db_.write([user_id = std::move(user_id), disabled,
                       entry = std::move(entry)](connection& c) -> result<std::size_t> {
@@ -145,25 +148,27 @@ task<result<std::size_t>> admin_store::set_disabled(std::string user_id, bool di
 
 task<result<std::size_t>> admin_store::revoke_sessions(std::string user_id, audit::audit_event entry)
 {
-    return db_.write([user_id = std::move(user_id), entry = std::move(entry)](connection& c) -> result<std::size_t> {
-        const int ended = delete_user_sessions(c, user_id, nullptr);
-        if (ended < 0) {
-            return fail(storage_failure(c, "delete sessions"));
-        }
-        // The audit row carries the count, so it is written after the delete, in the same commit.
-        audit::audit_event with_count = entry;
-        with_count.message += " (" + std::to_string(ended) + " sessions)";
-        if (!insert_audit_event(c, with_count)) {
-            return fail(storage_failure(c, "insert audit event"));
-        }
-        return static_cast<std::size_t>(ended);
-    });
+    return db_.write(
+        [user_id = std::move(user_id), entry = std::move(entry)](connection& c) -> result<std::size_t> {
+            const int ended = delete_user_sessions(c, user_id, nullptr);
+            if (ended < 0) {
+                return fail(storage_failure(c, "delete sessions"));
+            }
+            // The audit row carries the count, so it is written after the delete, in the same commit.
+            audit::audit_event with_count = entry;
+            with_count.message += " (" + std::to_string(ended) + " sessions)";
+            if (!insert_audit_event(c, with_count)) {
+                return fail(storage_failure(c, "insert audit event"));
+            }
+            return static_cast<std::size_t>(ended);
+        });
 }
 
 result<void> admin_store::backup_to(const std::string& path, std::string& error)
 {
     sqlite3* raw = nullptr;
-    const int opened = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    const int opened =
+        sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     const std::unique_ptr<sqlite3, int (*)(sqlite3*)> target(raw, &sqlite3_close);
     if (opened != SQLITE_OK) {
         error = "cannot create " + path + ": " + (raw != nullptr ? sqlite3_errmsg(raw) : "out of memory");
