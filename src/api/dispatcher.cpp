@@ -5,8 +5,10 @@
 #include "core/crypto.hpp"
 #include "observability/log.hpp"
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <exception>
@@ -67,8 +69,12 @@ constexpr std::size_t max_user_agent_bytes = 512;
 }  // namespace
 
 dispatcher::dispatcher(handlers& handlers, session::session_service& sessions, const session_cookie& cookie,
-                       auth::origin_policy origins)
-    : handlers_(handlers), sessions_(sessions), cookie_(cookie), origins_(std::move(origins))
+                       auth::origin_policy origins, std::vector<std::string> trusted_proxies)
+    : handlers_(handlers),
+      sessions_(sessions),
+      cookie_(cookie),
+      origins_(std::move(origins)),
+      trusted_proxies_(std::move(trusted_proxies))
 {
     std::array<std::uint8_t, 4> prefix{};
     crypto::random_bytes(prefix);
@@ -78,6 +84,29 @@ dispatcher::dispatcher(handlers& handlers, session::session_service& sessions, c
 std::string dispatcher::next_request_id()
 {
     return id_prefix_ + "-" + std::to_string(counter_.fetch_add(1, std::memory_order_relaxed) + 1);
+}
+
+std::string dispatcher::client_of(const http::request& req, std::string peer) const
+{
+    if (trusted_proxies_.empty() ||
+        std::find(trusted_proxies_.begin(), trusted_proxies_.end(), peer) == trusted_proxies_.end()) {
+        return peer;  // a header from anyone else is the client's own claim, worth nothing
+    }
+    // The last entry is the one the trusted proxy appended: the address it saw. Earlier entries
+    // came from the client and could be forged.
+    std::string_view forwarded = req["X-Forwarded-For"];
+    if (const auto comma = forwarded.rfind(','); comma != std::string_view::npos) {
+        forwarded.remove_prefix(comma + 1);
+    }
+    while (!forwarded.empty() && (forwarded.front() == ' ' || forwarded.front() == '\t')) {
+        forwarded.remove_prefix(1);
+    }
+    while (!forwarded.empty() && (forwarded.back() == ' ' || forwarded.back() == '\t')) {
+        forwarded.remove_suffix(1);
+    }
+    boost::system::error_code ec;
+    const auto address = boost::asio::ip::make_address(std::string(forwarded), ec);
+    return ec ? peer : address.to_string();
 }
 
 http::response dispatcher::finish(reply r, unsigned version, const std::string& request_id) const
@@ -152,8 +181,9 @@ task<reply> dispatcher::run_pipeline(request_context& ctx)
     co_return co_await r.handle(handlers_, ctx);
 }
 
-task<http::response> dispatcher::handle(http::request req, std::string client_address)
+task<http::response> dispatcher::handle(http::request req, std::string peer_address)
 {
+    const std::string client_address = client_of(req, std::move(peer_address));
     const auto started = std::chrono::steady_clock::now();
     std::string request_id = next_request_id();
     const language lang = preferred_language(req[bhttp::field::accept_language]);

@@ -274,7 +274,19 @@ task<reply> handlers::change_password(request_context& ctx)
     auto changed = co_await auth_.change_password(*ctx.session, std::move(*current), std::move(*replacement),
                                                   ctx.client);
     if (!changed) {
-        co_return error_reply(to_errc(changed.error()), ctx.lang);
+        const errc e = to_errc(changed.error());
+        reply r = error_reply(e, ctx.lang);
+        if (e == errc::rate_limited) {
+            // The limits are the login limits, kept per email: the user's, from the session.
+            auto account = co_await auth_.current_user(*ctx.session);
+            std::string email;
+            if (account) {
+                email = account->email;
+            }
+            r.headers.emplace_back(
+                "Retry-After", std::to_string(auth_.login_retry_after(email, ctx.client.ip_address).count()));
+        }
+        co_return r;
     }
     reply r = json_reply(status::ok, json::object{{"message", "Password changed"},
                                                   {"sessions_ended", changed->sessions_ended},

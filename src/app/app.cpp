@@ -153,7 +153,8 @@ int run(const config::settings& settings)
                                       .same_site = "Lax"});
     api::handlers handlers(auth, sessions, cookie,
                            {.clear_site_data = settings.clear_site_data, .version = AUTHD_VERSION});
-    api::dispatcher dispatcher(handlers, sessions, cookie, {.allowed = settings.allowed_origins});
+    api::dispatcher dispatcher(handlers, sessions, cookie, {.allowed = settings.allowed_origins},
+                               settings.trusted_proxies);
 
     const unsigned io_threads = settings.threads != 0 ? settings.threads : cores();
     net::io_context ioc(static_cast<int>(io_threads));

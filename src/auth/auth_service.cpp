@@ -246,11 +246,22 @@ task<result<password_change_success>> auth_service::change_password(session_reco
     if (!account) {
         co_return account.error();
     }
+    // The current password is a login in disguise: a stolen cookie must not make it guessable.
+    // Same limits as login (per account and per address), same audit event when it is wrong.
+    if (limiter_.retry_after(account->email, client.ip_address)) {
+        metrics::add(metrics::counter::rate_limited);
+        co_return errc::rate_limited;
+    }
     auto verified = co_await hasher_.verify(account->password_hash, std::move(current_password));
     if (!verified) {
         co_return verified.error();
     }
     if (!*verified) {
+        limiter_.record_failure(account->email, client.ip_address);
+        auto entry = event(audit::event_type::user_login_failed, account->id, client,
+                           "Password change refused (wrong current password)", current.hash);
+        co_await record(std::move(entry));
+        metrics::add(metrics::counter::login_failures);
         co_return errc::invalid_credentials;
     }
     auto hashed = co_await hasher_.hash(std::move(new_password));

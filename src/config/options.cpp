@@ -2,6 +2,8 @@
 
 #include "http/cookie.hpp"
 
+#include <boost/asio/ip/address.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <limits>
@@ -145,6 +147,29 @@ const std::vector<option>& table()
                          return "each origin must be http://host[:port] or https://host[:port]";
                      }
                      s.allowed_origins.emplace_back(item);
+                 }
+                 v = comma == std::string_view::npos ? std::string_view{} : v.substr(comma + 1);
+             }
+             return std::nullopt;
+         }},
+        {"trusted-proxies", "AUTHD_TRUSTED_PROXIES", "none",
+         "comma-separated IP addresses of reverse proxies whose X-Forwarded-For names the client", false,
+         [](settings& s, std::string_view v) -> std::optional<std::string> {
+             s.trusted_proxies.clear();
+             while (!v.empty()) {
+                 const auto comma = v.find(',');
+                 std::string_view item = v.substr(0, comma);
+                 while (!item.empty() && item.front() == ' ')
+                     item.remove_prefix(1);
+                 while (!item.empty() && item.back() == ' ')
+                     item.remove_suffix(1);
+                 if (!item.empty()) {
+                     boost::system::error_code ec;
+                     const auto address = boost::asio::ip::make_address(std::string(item), ec);
+                     if (ec) {
+                         return "each entry must be an IP address, got '" + std::string(item) + "'";
+                     }
+                     s.trusted_proxies.push_back(address.to_string());
                  }
                  v = comma == std::string_view::npos ? std::string_view{} : v.substr(comma + 1);
              }

@@ -19,6 +19,8 @@ struct settings {
     std::optional<std::string> cookie_domain;
     bool insecure_cookies = false;
     std::vector<std::string> allowed_origins;  // empty: the service's own origin
+    // Peers whose X-Forwarded-For names the client (reverse proxies); empty: none is trusted.
+    std::vector<std::string> trusted_proxies;
     bool clear_site_data = false;
     std::chrono::milliseconds session_idle{std::chrono::minutes{30}};
     std::chrono::milliseconds session_absolute{std::chrono::hours{12}};

@@ -1,9 +1,11 @@
 // The surface for the people who run and integrate authd: forward auth (/auth/verify), Prometheus
 // metrics, the OpenAPI document, Swagger UI and the web UI's files.
+#include "audit_db.hpp"
 #include "auth_api.hpp"
 #include "http_client.hpp"
 #include "server_process.hpp"
 
+#include <boost/json/object.hpp>
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -59,6 +61,47 @@ TEST(ForwardAuth, NoSessionAndEndedSessionGet401)
     const auto after = client.get("/auth/verify", s.headers(false));
     EXPECT_EQ(after.status, 401);
     EXPECT_FALSE(after.header("X-Authd-User-Email"));
+}
+
+// Behind nginx every TCP peer is the proxy: X-Forwarded-For names the client, but only when the
+// peer is a configured trusted proxy, and only its last entry (the one the proxy appended).
+TEST(TrustedProxy, ForwardedForNamesTheClientOnlyForTrustedPeers)
+{
+    const auto session_ip = [](const http_client& client, const session_handle& s) {
+        const auto listed = client.get("/auth/sessions", s.headers(false)).json();
+        for (const auto& session : listed.at("sessions").as_array()) {
+            if (session.at("current").as_bool()) {
+                return std::string(session.at("ip_address").as_string());
+            }
+        }
+        return std::string("(no current session)");
+    };
+    const auto log_in_via_proxy = [](const http_client& client, const std::string& email,
+                                     const char* forwarded) {
+        const auto res = client.post_json(
+            "/auth/login", boost::json::object{{"email", email}, {"password", default_password}},
+            {{"X-Forwarded-For", forwarded}});
+        return session_for(set_cookies_named(res, "session").at(0).value,
+                           std::string(res.json().at("csrf_token").as_string()));
+    };
+
+    server_process trusting({"--trusted-proxies", "127.0.0.1, ::1"});
+    http_client client(trusting.port());
+    const std::string email = unique_email();
+    ASSERT_EQ(register_user(client, email).status, 201);
+    const session_handle via_proxy = log_in_via_proxy(client, email, "198.51.100.1, 203.0.113.7");
+    EXPECT_EQ(session_ip(client, via_proxy), "203.0.113.7") << "the last entry: the address nginx saw";
+    const auto logins = read_logs(trusting.db_path(), "USER_LOGIN");
+    ASSERT_EQ(logins.size(), 1u);
+    EXPECT_EQ(logins[0].ip_address.value_or(""), "203.0.113.7");
+    const session_handle garbage = log_in_via_proxy(client, email, "not an address");
+    EXPECT_EQ(session_ip(client, garbage), "127.0.0.1") << "an unparsable header falls back to the peer";
+
+    server_process untrusting;
+    http_client direct(untrusting.port());
+    ASSERT_EQ(register_user(direct, email).status, 201);
+    const session_handle forged = log_in_via_proxy(direct, email, "203.0.113.7");
+    EXPECT_EQ(session_ip(direct, forged), "127.0.0.1") << "nobody is trusted by default";
 }
 
 TEST(Metrics, ExpositionCountsRequestsLoginsAndEachKindOfLogout)

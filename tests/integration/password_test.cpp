@@ -1,4 +1,5 @@
 // POST /auth/password: a new password ends every other session and rotates the current one.
+#include "audit_db.hpp"
 #include "auth_api.hpp"
 #include "http_client.hpp"
 #include "server_process.hpp"
@@ -31,6 +32,31 @@ TEST(Password, WrongCurrentPasswordGets401AndTheSessionStays)
     EXPECT_TRUE(set_cookies_named(res, "session").empty()) << "a wrong password must not touch the cookie";
     EXPECT_EQ(me(client, s).status, 200);
     EXPECT_EQ(log_in(client, s.email).status, 200) << "the old password still works";
+}
+
+// A stolen cookie must not turn the password-change form into an unlimited password oracle.
+TEST(Password, WrongCurrentPasswordsAreAuditedAndLimitedLikeFailedLogins)
+{
+    server_process server({"--login-max-failures", "3"});
+    http_client client(server.port());
+    const session_handle s = new_session(client);
+    for (int i = 0; i < 3; ++i) {
+        ASSERT_EQ(change_password(client, s, "guess number " + std::to_string(i), new_password).status, 401);
+    }
+    const auto limited = change_password(client, s, default_password, new_password);
+    EXPECT_EQ(limited.status, 429) << "even the right password waits once the limit is reached";
+    EXPECT_EQ(limited.error_code(), "RATE_LIMITED");
+    const int retry_after = std::stoi(limited.header("Retry-After").value_or("0"));
+    EXPECT_GE(retry_after, 1);
+    EXPECT_LE(retry_after, 15 * 60);
+    EXPECT_EQ(log_in(client, s.email).status, 429) << "one limit for login and password change";
+    EXPECT_EQ(me(client, s).status, 200) << "the session itself stays";
+
+    const auto failures = read_logs(server.db_path(), "USER_LOGIN_FAILED");
+    ASSERT_GE(failures.size(), 3u);
+    EXPECT_EQ(failures[0].user_id.value_or(""), s.user_id);
+    EXPECT_TRUE(contains(failures[0].message, "Password change refused")) << failures[0].message;
+    EXPECT_TRUE(read_logs(server.db_path(), "PASSWORD_CHANGED").empty());
 }
 
 TEST(Password, ChangeRotatesThisSessionEndsOthersAndSwapsThePassword)
