@@ -103,6 +103,30 @@ setter count_of(Int settings::*member, std::size_t minimum)
     };
 }
 
+// Calls fn for each non-empty, space-trimmed item of a comma-separated list; stops at the first
+// error fn returns.
+template <class Fn>
+std::optional<std::string> for_each_item(std::string_view list, Fn fn)
+{
+    while (!list.empty()) {
+        const auto comma = list.find(',');
+        std::string_view item = list.substr(0, comma);
+        while (!item.empty() && item.front() == ' ') {
+            item.remove_prefix(1);
+        }
+        while (!item.empty() && item.back() == ' ') {
+            item.remove_suffix(1);
+        }
+        if (!item.empty()) {
+            if (auto problem = fn(item)) {
+                return problem;
+            }
+        }
+        list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    }
+    return std::nullopt;
+}
+
 const std::vector<option>& table()
 {
     static const std::vector<option> options{
@@ -135,45 +159,30 @@ const std::vector<option>& table()
          "comma-separated origins allowed to send state-changing requests", false,
          [](settings& s, std::string_view v) -> std::optional<std::string> {
              s.allowed_origins.clear();
-             while (!v.empty()) {
-                 const auto comma = v.find(',');
-                 std::string_view item = v.substr(0, comma);
-                 while (!item.empty() && item.front() == ' ')
-                     item.remove_prefix(1);
-                 while (!item.empty() && (item.back() == ' ' || item.back() == '/'))
+             return for_each_item(v, [&s](std::string_view item) -> std::optional<std::string> {
+                 while (item.ends_with('/')) {
                      item.remove_suffix(1);
-                 if (!item.empty()) {
-                     if (!item.starts_with("http://") && !item.starts_with("https://")) {
-                         return "each origin must be http://host[:port] or https://host[:port]";
-                     }
-                     s.allowed_origins.emplace_back(item);
                  }
-                 v = comma == std::string_view::npos ? std::string_view{} : v.substr(comma + 1);
-             }
-             return std::nullopt;
+                 if (!item.starts_with("http://") && !item.starts_with("https://")) {
+                     return "each origin must be http://host[:port] or https://host[:port]";
+                 }
+                 s.allowed_origins.emplace_back(item);
+                 return std::nullopt;
+             });
          }},
         {"trusted-proxies", "AUTHD_TRUSTED_PROXIES", "none",
          "comma-separated IP addresses of reverse proxies whose X-Forwarded-For names the client", false,
          [](settings& s, std::string_view v) -> std::optional<std::string> {
              s.trusted_proxies.clear();
-             while (!v.empty()) {
-                 const auto comma = v.find(',');
-                 std::string_view item = v.substr(0, comma);
-                 while (!item.empty() && item.front() == ' ')
-                     item.remove_prefix(1);
-                 while (!item.empty() && item.back() == ' ')
-                     item.remove_suffix(1);
-                 if (!item.empty()) {
-                     boost::system::error_code ec;
-                     const auto address = boost::asio::ip::make_address(std::string(item), ec);
-                     if (ec) {
-                         return "each entry must be an IP address, got '" + std::string(item) + "'";
-                     }
-                     s.trusted_proxies.push_back(address.to_string());
+             return for_each_item(v, [&s](std::string_view item) -> std::optional<std::string> {
+                 boost::system::error_code ec;
+                 const auto address = boost::asio::ip::make_address(std::string(item), ec);
+                 if (ec) {
+                     return "each entry must be an IP address, got '" + std::string(item) + "'";
                  }
-                 v = comma == std::string_view::npos ? std::string_view{} : v.substr(comma + 1);
-             }
-             return std::nullopt;
+                 s.trusted_proxies.push_back(address.to_string());
+                 return std::nullopt;
+             });
          }},
         {"clear-site-data", "AUTHD_CLEAR_SITE_DATA", "off",
          "send Clear-Site-Data: \"cookies\" on logout (wipes the whole registrable domain's cookies)", true,
