@@ -78,7 +78,9 @@ int main(int argc, char** argv)
 
     const char* append_env = std::getenv("APPEND");
     const bool append = append_env != nullptr && std::string(append_env) == "1";
-    run(*c, "CREATE TABLE revocations (seq INTEGER PRIMARY KEY, token_hash BLOB NOT NULL, revoked_at INTEGER NOT NULL)");
+    run(*c,
+        "CREATE TABLE revocations (seq INTEGER PRIMARY KEY, token_hash BLOB NOT NULL, revoked_at INTEGER NOT "
+        "NULL)");
     // One user and `sessions` sessions with random token hashes, as seed-sessions makes them.
     std::mt19937_64 rng(42);
     std::vector<hash> hashes(static_cast<std::size_t>(sessions));
@@ -88,12 +90,14 @@ int main(int argc, char** argv)
         }
     }
     run(*c, "BEGIN");
-    run(*c, "INSERT INTO users (id, email, password_hash, role, created_at) VALUES ('u', 'floor@bench.invalid', "
-            "'x', 'user', '2026-01-01T00:00:00.000Z')");
+    run(*c,
+        "INSERT INTO users (id, email, password_hash, role, created_at) VALUES ('u', 'floor@bench.invalid', "
+        "'x', 'user', '2026-01-01T00:00:00.000Z')");
     for (const auto& h : hashes) {
         statement s = c->query(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, "
-            "remember_me, ip_address, user_agent) VALUES (?, 'u', 'csrf-token-of-forty-three-characters-xxxxx', "
+            "remember_me, ip_address, user_agent) VALUES (?, 'u', "
+            "'csrf-token-of-forty-three-characters-xxxxx', "
             "1, 1, 9999999999999, 0, '127.0.0.1', 'wrk')");
         s.bind(1, std::span<const std::uint8_t>(h));
         if (s.step() != SQLITE_DONE) {
@@ -105,8 +109,9 @@ int main(int argc, char** argv)
     run(*c, "PRAGMA wal_checkpoint(TRUNCATE)");
     std::shuffle(hashes.begin(), hashes.end(), rng);
 
-    std::printf("sessions=%ld (one user), WAL, synchronous=FULL, %s\n", sessions,
-                append ? "logout = append to revocations + audit row" : "logout = DELETE session + audit row");
+    std::printf(
+        "sessions=%ld (one user), WAL, synchronous=FULL, %s\n", sessions,
+        append ? "logout = append to revocations + audit row" : "logout = DELETE session + audit row");
     std::size_t next = 0;
     for (const int batch : batches) {
         const std::size_t logouts = std::min<std::size_t>(hashes.size() - next, batch == 1 ? 3000 : 60000);
@@ -124,8 +129,9 @@ int main(int argc, char** argv)
                         return 1;
                     }
                 }
-                statement del = append ? c->query("INSERT INTO revocations (token_hash, revoked_at) VALUES (?, 1)")
-                                       : c->query("DELETE FROM sessions WHERE token_hash = ?");
+                statement del =
+                    append ? c->query("INSERT INTO revocations (token_hash, revoked_at) VALUES (?, 1)")
+                           : c->query("DELETE FROM sessions WHERE token_hash = ?");
                 del.bind(1, std::span<const std::uint8_t>(hashes[next++]));
                 statement log = c->query(
                     "INSERT INTO logs (event_type, user_id, ip_address, user_agent, message, session_ref, "
@@ -138,11 +144,13 @@ int main(int argc, char** argv)
             }
             run(*c, "COMMIT");
         }
-        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count();
+        const double wall =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count();
         const double cpu = cpu_seconds() - cpu_before;
-        std::printf("RESULT batch=%d logouts=%zu logouts_per_s=%.0f wall_us_per_logout=%.1f cpu_us_per_logout=%.1f\n",
-                    batch, logouts, static_cast<double>(logouts) / wall, wall * 1e6 / static_cast<double>(logouts),
-                    cpu * 1e6 / static_cast<double>(logouts));
+        std::printf(
+            "RESULT batch=%d logouts=%zu logouts_per_s=%.0f wall_us_per_logout=%.1f cpu_us_per_logout=%.1f\n",
+            batch, logouts, static_cast<double>(logouts) / wall, wall * 1e6 / static_cast<double>(logouts),
+            cpu * 1e6 / static_cast<double>(logouts));
     }
     return 0;
 }
