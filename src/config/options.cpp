@@ -1,6 +1,7 @@
 #include "config/options.hpp"
 
 #include "http/cookie.hpp"
+#include "http/listen_address.hpp"
 
 #include <boost/asio/ip/address.hpp>
 
@@ -131,7 +132,14 @@ const std::vector<option>& table()
 {
     static const std::vector<option> options{
         {"listen", "AUTHD_LISTEN", "127.0.0.1:8080",
-         "address to listen on, host:port (port 0: pick a free one)", false, text_of(&settings::listen)},
+         "address to listen on, host:port (port 0: pick a free one)", false,
+         [](settings& s, std::string_view v) -> std::optional<std::string> {
+             if (auto problem = http::listen_address_problem(std::string(v))) {
+                 return problem;
+             }
+             s.listen = v;
+             return std::nullopt;
+         }},
         {"db", "AUTHD_DB", "./data/authd.db", "SQLite database file (created with its directory if missing)",
          false, text_of(&settings::db)},
         {"cookie-name", "AUTHD_COOKIE_NAME", "session",

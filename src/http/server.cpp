@@ -1,5 +1,7 @@
 #include "http/server.hpp"
 
+#include "http/listen_address.hpp"
+
 #include "observability/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -369,6 +371,16 @@ task<void> server::serve_connection(std::shared_ptr<connection> conn)
     boost::system::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream.socket().close(ignored);
+}
+
+std::optional<std::string> listen_address_problem(const std::string& address)
+{
+    try {
+        (void)parse_endpoint(address);
+        return std::nullopt;
+    } catch (const std::exception& e) {
+        return std::string(e.what());
+    }
 }
 
 }  // namespace authd::http

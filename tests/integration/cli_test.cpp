@@ -216,8 +216,10 @@ TEST(Cli, CheckConfigPrintsEffectiveValuesOrEveryProblem)
     EXPECT_TRUE(contains(ok.out, "AUTHD_COOKIE_NAME=session    # default")) << ok.out;
     EXPECT_TRUE(contains(ok.out, "configuration ok"));
 
-    const auto bad = run_authd({"check-config", "--session-idle", "soon", "--log-format", "xml"});
+    const auto bad =
+        run_authd({"check-config", "--session-idle", "soon", "--log-format", "xml", "--listen", "localhost"});
     EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_TRUE(contains(bad.err, "--listen")) << bad.err;
     EXPECT_TRUE(contains(bad.err, "--session-idle")) << bad.err;
     EXPECT_TRUE(contains(bad.err, "--log-format")) << bad.err;
 }
