@@ -1,13 +1,27 @@
 #include "core/json_text.hpp"
 
+#include <array>
+
 namespace authd {
 
 namespace {
 
+// One table load per byte: this loop runs over every access-log line and every rendered body,
+// and the four comparisons it replaces showed as ~16 instructions per byte in callgrind.
+constexpr std::array<bool, 256> escape_table = [] {
+    std::array<bool, 256> table{};
+    for (int c = 0; c < 0x20; ++c) {
+        table[static_cast<std::size_t>(c)] = true;
+    }
+    table['"'] = true;
+    table['\\'] = true;
+    table[0x7f] = true;
+    return table;
+}();
+
 bool needs_escape(char c)
 {
-    const auto u = static_cast<unsigned char>(c);
-    return c == '"' || c == '\\' || u < 0x20 || u == 0x7f;
+    return escape_table[static_cast<unsigned char>(c)];
 }
 
 }  // namespace
