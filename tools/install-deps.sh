@@ -8,6 +8,7 @@ packages=(
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
     libsqlite3-dev libsodium-dev libgtest-dev libgmock-dev libbenchmark-dev
     sqlite3 curl wrk nginx-light prometheus chromium
+    clang-14 libclang-rt-14-dev
 )
 # Node.js: the machine's own if it has one (it may come from outside Debian), else Debian's.
 command -v node >/dev/null || packages+=(nodejs)

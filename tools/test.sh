@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, then builds and runs every test twice: Release with -Werror, and
-# Debug with AddressSanitizer + UndefinedBehaviorSanitizer. Pass a preset name to run only one.
+# Debug with AddressSanitizer + UndefinedBehaviorSanitizer; then runs each fuzz target for 60 s.
+# Pass a preset name to run only that build's tests (and no fuzzing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
@@ -19,4 +20,8 @@ done
 if [[ " ${presets[*]} " == *" release "* ]]; then
     echo "== bench: 2-second smoke run of the runner (no timing is checked)"
     bench/run.sh --seconds 2 --repeat 1 --no-build
+fi
+if [ $# -eq 0 ]; then
+    echo "== fuzz: each libFuzzer target for 60 s (clang, ASan + UBSan; see fuzz/README.md)"
+    tools/fuzz.sh all 60
 fi
