@@ -154,8 +154,9 @@ const std::vector<option>& table()
         {"cookie-domain", "AUTHD_COOKIE_DOMAIN", "unset",
          "Domain attribute of the session cookie (unset: host-only)", false,
          [](settings& s, std::string_view v) -> std::optional<std::string> {
-             if (v.find_first_of(";, \t\r\n") != std::string_view::npos) {
-                 return "must be a plain domain name";
+             // A host name only: browsers drop a cookie whose Domain is a URL or has a port.
+             if (v.find_first_of(";, \t\r\n/:") != std::string_view::npos) {
+                 return "must be a plain domain name (example.com), not a URL";
              }
              s.cookie_domain = v.empty() ? std::nullopt : std::optional<std::string>(v);
              return std::nullopt;

@@ -177,6 +177,16 @@ TEST_F(OptionsTest, HelpAndVersionAreRecognised)
     EXPECT_TRUE(parse_args({"--version"}).version);
 }
 
+TEST_F(OptionsTest, CookieDomainMustBeAHostNameNotAUrl)
+{
+    EXPECT_TRUE(parse_args({"--cookie-domain", "auth.example.com"}).errors.empty());
+    for (const char* bad : {"https://example.com", "example.com:443", "example.com/path", "a; b"}) {
+        const parse_outcome o = parse_args({"--cookie-domain", bad});
+        ASSERT_EQ(o.errors.size(), 1u) << bad;
+        EXPECT_NE(o.errors[0].find("--cookie-domain"), std::string::npos) << o.errors[0];
+    }
+}
+
 TEST_F(OptionsTest, HelpNamesEveryContractOptionAndVariable)
 {
     const std::string help = help_text();
