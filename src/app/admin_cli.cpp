@@ -3,7 +3,6 @@
 #include "config/options.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
-#include "core/json_text.hpp"
 #include "session/token.hpp"
 #include "storage/sqlite/admin_store.hpp"
 #include "storage/sqlite/database.hpp"
@@ -13,6 +12,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 
 #include <pwd.h>
 #include <unistd.h>
@@ -25,6 +26,8 @@
 
 namespace authd::app {
 namespace {
+
+namespace json = boost::json;
 
 constexpr int exit_failed = 1;
 constexpr int exit_usage = 2;
@@ -185,31 +188,20 @@ private:
     storage::sqlite::admin_store store_;
 };
 
-void append_json_optional(std::string& out, const std::optional<std::string>& text)
+// JSON null for an absent value.
+json::value optional_text(const std::optional<std::string>& text)
 {
-    if (text) {
-        append_json_string(out, *text);
-    } else {
-        out += "null";
-    }
+    return text ? json::value(*text) : json::value(nullptr);
 }
 
 std::string user_json(const storage::sqlite::user_summary& u)
 {
-    std::string out = R"({"id":)";
-    append_json_string(out, u.id);
-    out += R"(,"email":)";
-    append_json_string(out, u.email);
-    out += R"(,"role":)";
-    append_json_string(out, u.role);
-    out += R"(,"created_at":)";
-    append_json_string(out, u.created_at);
-    out += R"(,"disabled":)";
-    out += u.disabled ? "true" : "false";
-    out += R"(,"live_sessions":)";
-    out += std::to_string(u.live_sessions);
-    out += '}';
-    return out;
+    return json::serialize(json::object{{"id", u.id},
+                                        {"email", u.email},
+                                        {"role", u.role},
+                                        {"created_at", u.created_at},
+                                        {"disabled", u.disabled},
+                                        {"live_sessions", u.live_sessions}});
 }
 
 void print_user(const storage::sqlite::user_summary& u)
@@ -332,21 +324,14 @@ int sessions_command(admin_session& s, const command_line& cl)
     for (const auto& r : *sessions) {
         const std::string ref = session::log_ref(r.hash);
         if (json) {
-            std::string line = R"({"session":)";
-            append_json_string(line, ref);
-            line += R"(,"created_at":)";
-            append_json_string(line, format_iso8601(r.created_at));
-            line += R"(,"last_seen_at":)";
-            append_json_string(line, format_iso8601(r.last_seen_at));
-            line += R"(,"expires_at":)";
-            append_json_string(line, format_iso8601(r.expires_at));
-            line += R"(,"remember_me":)";
-            line += r.remember_me ? "true" : "false";
-            line += R"(,"ip_address":)";
-            append_json_string(line, r.ip_address);
-            line += R"(,"user_agent":)";
-            append_json_string(line, r.user_agent);
-            std::cout << line << "}\n";
+            std::cout << json::serialize(json::object{{"session", ref},
+                                                      {"created_at", format_iso8601(r.created_at)},
+                                                      {"last_seen_at", format_iso8601(r.last_seen_at)},
+                                                      {"expires_at", format_iso8601(r.expires_at)},
+                                                      {"remember_me", r.remember_me},
+                                                      {"ip_address", r.ip_address},
+                                                      {"user_agent", r.user_agent}})
+                      << "\n";
         } else {
             std::printf("%-12s %-24s %-24s %-24s %-8s %-39s %s\n", ref.c_str(),
                         format_iso8601(r.created_at).c_str(), format_iso8601(r.last_seen_at).c_str(),
@@ -408,21 +393,15 @@ int audit_command(admin_session& s, const command_line& cl)
     const bool json = cl.switches.contains("json");
     for (const auto& r : *rows) {
         if (json) {
-            std::string line = R"({"id":)" + std::to_string(r.id) + R"(,"event_type":)";
-            append_json_string(line, r.event_type);
-            line += R"(,"user_id":)";
-            append_json_optional(line, r.user_id);
-            line += R"(,"ip_address":)";
-            append_json_string(line, r.ip_address);
-            line += R"(,"user_agent":)";
-            append_json_string(line, r.user_agent);
-            line += R"(,"message":)";
-            append_json_string(line, r.message);
-            line += R"(,"session_ref":)";
-            append_json_optional(line, r.session_ref);
-            line += R"(,"created_at":)";
-            append_json_string(line, r.created_at);
-            std::cout << line << "}\n";
+            std::cout << json::serialize(json::object{{"id", r.id},
+                                                      {"event_type", r.event_type},
+                                                      {"user_id", optional_text(r.user_id)},
+                                                      {"ip_address", r.ip_address},
+                                                      {"user_agent", r.user_agent},
+                                                      {"message", r.message},
+                                                      {"session_ref", optional_text(r.session_ref)},
+                                                      {"created_at", r.created_at}})
+                      << "\n";
         } else {
             std::cout << r.created_at << "  " << printable(r.event_type)
                       << "  user=" << r.user_id.value_or("-")
