@@ -468,7 +468,7 @@ int check_config_command(const std::vector<std::string>& args, getenv_fn getenv)
         }
         return exit_usage;
     }
-    for (const auto& o : config::effective_options(args, getenv)) {
+    for (const auto& o : parsed.effective) {
         std::cout << o.env << "=" << printable(o.value) << "    # " << o.source << "\n";
     }
     std::cout << "configuration ok\n";

@@ -267,12 +267,15 @@ const option* find_flag(std::string_view name)
     return nullptr;
 }
 
-void apply(const option& o, settings& s, std::string_view value, std::string_view source,
-           std::vector<std::string>& errors)
+// Applies one value and records it as the option's effective value (a later one replaces it).
+void apply(const option& o, std::string_view value, std::string_view source, parse_outcome& out)
 {
-    if (const auto problem = o.apply(s, value)) {
-        errors.push_back(std::string(source) + ": " + *problem);
+    if (const auto problem = o.apply(out.values, value)) {
+        out.errors.push_back(std::string(source) + ": " + *problem);
     }
+    const auto index = static_cast<std::size_t>(&o - table().data());
+    out.effective[index].value = value;
+    out.effective[index].source = source.starts_with("--") ? "flag" : "env";
 }
 
 void validate(const settings& s, std::vector<std::string>& errors)
@@ -321,8 +324,11 @@ parse_outcome parse(const std::vector<std::string>& args, const char* (*getenv)(
 {
     parse_outcome out;
     for (const auto& o : table()) {
+        out.effective.push_back({.env = o.env, .value = std::string(o.default_text), .source = "default"});
+    }
+    for (const auto& o : table()) {
         if (const char* value = getenv(std::string(o.env).c_str()); value != nullptr) {
-            apply(o, out.values, value, o.env, out.errors);
+            apply(o, value, o.env, out);
         }
     }
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -352,11 +358,11 @@ parse_outcome parse(const std::vector<std::string>& args, const char* (*getenv)(
         }
         const std::string source = "--" + std::string(o->flag);
         if (inline_value) {
-            apply(*o, out.values, *inline_value, source, out.errors);
+            apply(*o, *inline_value, source, out);
         } else if (o->is_switch) {
-            apply(*o, out.values, "true", source, out.errors);
+            apply(*o, "true", source, out);
         } else if (i + 1 < args.size()) {
-            apply(*o, out.values, args[++i], source, out.errors);
+            apply(*o, args[++i], source, out);
         } else {
             out.errors.push_back(source + ": needs a value");
         }
@@ -389,31 +395,6 @@ std::string example_env_file()
         out += '=';
         out += literal;
         out += '\n';
-    }
-    return out;
-}
-
-std::vector<effective_option> effective_options(const std::vector<std::string>& args,
-                                                const char* (*getenv)(const char*))
-{
-    std::vector<effective_option> out;
-    for (const auto& o : table()) {
-        effective_option e{.env = o.env, .value = std::string(o.default_text), .source = "default"};
-        if (const char* value = getenv(std::string(o.env).c_str()); value != nullptr) {
-            e.value = value;
-            e.source = "env";
-        }
-        const std::string flag = "--" + std::string(o.flag);
-        for (std::size_t i = 0; i < args.size(); ++i) {
-            if (args[i] == flag) {
-                e.value = o.is_switch ? "true" : (i + 1 < args.size() ? args[i + 1] : "");
-                e.source = "flag";
-            } else if (args[i].starts_with(flag + "=")) {
-                e.value = args[i].substr(flag.size() + 1);
-                e.source = "flag";
-            }
-        }
-        out.push_back(std::move(e));
     }
     return out;
 }

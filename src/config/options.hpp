@@ -12,9 +12,18 @@
 
 namespace authd::config {
 
+// An option's effective value as text, as given (not normalized), and where it came from:
+// "flag", "env" or "default" (then the value is the default's description).
+struct effective_option {
+    std::string_view env;
+    std::string value;
+    std::string_view source;
+};
+
 struct parse_outcome {
     settings values;
-    std::vector<std::string> errors;  // every problem at once, each naming its option
+    std::vector<effective_option> effective;  // every option, in table order (authd check-config)
+    std::vector<std::string> errors;          // every problem at once, each naming its option
     bool help = false;
     bool version = false;
 };
@@ -27,16 +36,6 @@ std::string help_text();
 // A commented environment file (for systemd's EnvironmentFile=) naming every option with its
 // default: deploy/authd.env is this text, and a test keeps them equal.
 std::string example_env_file();
-
-// Each option's effective value as text and where it came from ("flag", "env" or "default"),
-// in table order: what `authd check-config` prints. Values are as given, not normalized.
-struct effective_option {
-    std::string_view env;
-    std::string value;
-    std::string_view source;
-};
-std::vector<effective_option> effective_options(const std::vector<std::string>& args,
-                                                const char* (*getenv)(const char*));
 
 // "90s", "30m", "12h", "30d", "500ms", or a plain number of seconds.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);

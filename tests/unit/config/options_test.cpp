@@ -177,6 +177,29 @@ TEST_F(OptionsTest, HelpAndVersionAreRecognised)
     EXPECT_TRUE(parse_args({"--version"}).version);
 }
 
+TEST_F(OptionsTest, EffectiveValuesSayWhereEachCameFrom)
+{
+    fake_env()["AUTHD_SESSION_IDLE"] = "20m";
+    fake_env()["AUTHD_LOG_LEVEL"] = "debug";
+    const parse_outcome o = parse_args({"--log-level", "warn", "--insecure-cookies"});
+    ASSERT_TRUE(o.errors.empty());
+    const auto find = [&o](std::string_view env) {
+        for (const auto& e : o.effective) {
+            if (e.env == env) {
+                return e;
+            }
+        }
+        return effective_option{};
+    };
+    EXPECT_EQ(find("AUTHD_SESSION_IDLE").value, "20m");
+    EXPECT_EQ(find("AUTHD_SESSION_IDLE").source, "env");
+    EXPECT_EQ(find("AUTHD_LOG_LEVEL").value, "warn") << "the flag wins over its variable";
+    EXPECT_EQ(find("AUTHD_LOG_LEVEL").source, "flag");
+    EXPECT_EQ(find("AUTHD_INSECURE_COOKIES").value, "true");
+    EXPECT_EQ(find("AUTHD_COOKIE_NAME").value, "session");
+    EXPECT_EQ(find("AUTHD_COOKIE_NAME").source, "default");
+}
+
 TEST_F(OptionsTest, CookieDomainMustBeAHostNameNotAUrl)
 {
     EXPECT_TRUE(parse_args({"--cookie-domain", "auth.example.com"}).errors.empty());
