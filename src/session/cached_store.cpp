@@ -1,16 +1,6 @@
 #include "session/cached_store.hpp"
 
-#include <cstring>
-
 namespace authd::session {
-
-std::size_t cached_store::hash_of_token::operator()(const token_hash& h) const noexcept
-{
-    // The key is already a uniformly random SHA-256 digest: any 8 bytes of it are a good hash.
-    std::size_t out = 0;
-    std::memcpy(&out, h.data(), sizeof out);
-    return out;
-}
 
 cached_store::cached_store(session_store& inner, change_epoch& epoch, std::size_t capacity)
     : inner_(inner), epoch_(epoch), capacity_(capacity)

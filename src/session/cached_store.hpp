@@ -42,9 +42,6 @@ public:
     std::size_t size() const;
 
 private:
-    struct hash_of_token {
-        std::size_t operator()(const token_hash& h) const noexcept;
-    };
     struct entry {
         session_record record;
         std::uint64_t epoch;  // the change epoch before the record was read
@@ -57,7 +54,7 @@ private:
     change_epoch& epoch_;
     std::size_t capacity_;
     mutable std::mutex mutex_;
-    std::unordered_map<token_hash, entry, hash_of_token> entries_;  // guarded by mutex_
+    std::unordered_map<token_hash, entry, token_hash_hasher> entries_;  // guarded by mutex_
 };
 
 }  // namespace authd::session

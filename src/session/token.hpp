@@ -3,6 +3,8 @@
 
 #include "core/crypto.hpp"
 
+#include <cstddef>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +12,17 @@
 namespace authd::session {
 
 using token_hash = crypto::sha256_digest;
+
+// Hashes a token_hash for unordered containers. The key is already a uniformly random SHA-256
+// digest: any 8 bytes of it are a good hash.
+struct token_hash_hasher {
+    std::size_t operator()(const token_hash& h) const noexcept
+    {
+        std::size_t out = 0;
+        std::memcpy(&out, h.data(), sizeof out);
+        return out;
+    }
+};
 
 struct issued_token {
     std::string cookie_value;  // the secret: sent to the client once, never stored or logged

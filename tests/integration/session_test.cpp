@@ -247,6 +247,24 @@ TEST(Sessions, ExpiredSessionsArePurgedFromTheStore)
     EXPECT_EQ(me(client, s).status, 401);
 }
 
+TEST(Sessions, LoggedOutSessionRowsAreDeletedByThePurge)
+{
+    // A logout revokes at once (appends to the revocation log); the purge deletes the row after.
+    server_process server({"--purge-interval", "200ms"});
+    http_client client(server.port());
+    const session_handle s = new_session(client);
+    const session_handle kept = new_session(client);
+    ASSERT_EQ(log_out(client, s).status, 200);
+    EXPECT_EQ(count_sessions(server.db_path()), 1);
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (count_session_rows(server.db_path()) != 1 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(100ms);
+    }
+    EXPECT_EQ(count_session_rows(server.db_path()), 1);
+    EXPECT_EQ(me(client, s).status, 401);
+    EXPECT_EQ(me(client, kept).status, 200);
+}
+
 TEST(Sessions, ExpiredSessionIsNotListedAmongTheDevices)
 {
     server_process server({"--session-idle", "2s", "--purge-interval", "1h"});

@@ -97,14 +97,29 @@ std::vector<log_row> read_logs(const std::filesystem::path& db, const std::strin
     return query_logs(db, event_type);
 }
 
-std::int64_t count_sessions(const std::filesystem::path& path)
+namespace {
+
+std::int64_t count(const std::filesystem::path& path, const char* sql)
 {
     auto db = open_read_only(path);
-    auto s = prepare(db.get(), "SELECT count(*) FROM sessions");
+    auto s = prepare(db.get(), sql);
     if (sqlite3_step(s.get()) != SQLITE_ROW) {
         throw std::runtime_error(std::string("counting sessions failed: ") + sqlite3_errmsg(db.get()));
     }
     return sqlite3_column_int64(s.get(), 0);
+}
+
+}  // namespace
+
+std::int64_t count_sessions(const std::filesystem::path& path)
+{
+    return count(
+        path, "SELECT count(*) FROM sessions WHERE token_hash NOT IN (SELECT token_hash FROM revocations)");
+}
+
+std::int64_t count_session_rows(const std::filesystem::path& path)
+{
+    return count(path, "SELECT count(*) FROM sessions");
 }
 
 std::string dump_table(const std::filesystem::path& path, const std::string& table)

@@ -24,8 +24,11 @@ struct log_row {
 std::vector<log_row> read_logs(const std::filesystem::path& db);
 // The rows of `logs` with this event_type.
 std::vector<log_row> read_logs(const std::filesystem::path& db, const std::string& event_type);
-// The number of rows in `sessions`.
+// The number of sessions stored and not revoked (a logout appends a revocation; the purge deletes
+// the row later).
 std::int64_t count_sessions(const std::filesystem::path& db);
+// The number of rows in `sessions`, revoked or not.
+std::int64_t count_session_rows(const std::filesystem::path& db);
 // Every column of every row of `table` as text, joined: for "no secret anywhere" checks.
 std::string dump_table(const std::filesystem::path& db, const std::string& table);
 

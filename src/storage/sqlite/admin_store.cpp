@@ -19,17 +19,20 @@ user_summary read_summary(const statement& row)
                         .live_sessions = row.column_int(5)};
 }
 
-// Every user (or the one with `email`), with the number of their sessions not past expiry.
+// Every user (or the one with `email`), with the number of their sessions not past expiry and not
+// revoked.
 result<std::vector<user_summary>> select_users(connection& c, sys_ms now, const std::string* email)
 {
     statement s = email != nullptr
                       ? c.query(
                             "SELECT u.id, u.email, u.role, u.created_at, u.disabled, "
-                            "(SELECT count(*) FROM sessions s WHERE s.user_id = u.id AND s.expires_at > ?1) "
+                            "(SELECT count(*) FROM sessions s WHERE s.user_id = u.id AND s.expires_at > ?1 "
+                            "AND s.token_hash NOT IN (SELECT token_hash FROM revocations)) "
                             "FROM users u WHERE u.email = ?2")
                       : c.query(
                             "SELECT u.id, u.email, u.role, u.created_at, u.disabled, "
-                            "(SELECT count(*) FROM sessions s WHERE s.user_id = u.id AND s.expires_at > ?1) "
+                            "(SELECT count(*) FROM sessions s WHERE s.user_id = u.id AND s.expires_at > ?1 "
+                            "AND s.token_hash NOT IN (SELECT token_hash FROM revocations)) "
                             "FROM users u ORDER BY u.created_at, u.email");
     s.bind(1, to_unix_ms(now));
     if (email != nullptr) {
@@ -69,20 +72,16 @@ result<std::optional<user_summary>> admin_store::find_user(const std::string& em
 
 result<std::vector<session::session_record>> admin_store::list_sessions(const std::string& user_id)
 {
-    return db_.read([&user_id](connection& c) -> result<std::vector<session::session_record>> {
+    return db_.read([this, &user_id](connection& c) -> result<std::vector<session::session_record>> {
+        revoked_sessions& revoked = db_.revocations();
+        if (!revoked.catch_up(c)) {
+            return fail(storage_failure(c, "read revocations"));
+        }
         statement s = c.query(
             "SELECT token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, remember_me, "
             "ip_address, user_agent FROM sessions WHERE user_id = ? ORDER BY last_seen_at DESC");
         s.bind(1, user_id);
-        std::vector<session::session_record> out;
-        int rc = 0;
-        while ((rc = s.step()) == SQLITE_ROW) {
-            out.push_back(read_session(s));
-        }
-        if (rc != SQLITE_DONE) {
-            return fail(storage_failure(c, "list sessions"));
-        }
-        return out;
+        return read_unrevoked_sessions(c, s, revoked);
     });
 }
 
@@ -128,40 +127,45 @@ result<std::vector<audit_row>> admin_store::audit_tail(const audit_filter& filte
 task<result<std::size_t>> admin_store::set_disabled(std::string user_id, bool disabled,
                                                     audit::audit_event entry)
 {
-    return db_.write([user_id = std::move(user_id), disabled,
-                      entry = std::move(entry)](connection& c) -> result<std::size_t> {
+    return db_.write([user_id = std::move(user_id), disabled, entry = std::move(entry),
+                      &revoked = db_.revocations()](connection& c) -> result<std::size_t> {
         statement s = c.query("UPDATE users SET disabled = ? WHERE id = ?");
         s.bind(1, std::int64_t{disabled ? 1 : 0}).bind(2, user_id);
         if (s.step() != SQLITE_DONE) {
             return fail(storage_failure(c, "disable user"));
         }
-        int ended = 0;
-        if (disabled && (ended = delete_user_sessions(c, user_id, nullptr)) < 0) {
-            return fail(storage_failure(c, "delete sessions"));
+        std::size_t ended = 0;
+        if (disabled) {
+            const auto deleted = delete_user_sessions(c, revoked, user_id, nullptr);
+            if (!deleted) {
+                return fail(deleted.error());
+            }
+            ended = *deleted;
         }
         if (!insert_audit_event(c, entry)) {
             return fail(storage_failure(c, "insert audit event"));
         }
-        return static_cast<std::size_t>(ended);
+        return ended;
     });
 }
 
 task<result<std::size_t>> admin_store::revoke_sessions(std::string user_id, audit::audit_event entry)
 {
-    return db_.write(
-        [user_id = std::move(user_id), entry = std::move(entry)](connection& c) -> result<std::size_t> {
-            const int ended = delete_user_sessions(c, user_id, nullptr);
-            if (ended < 0) {
-                return fail(storage_failure(c, "delete sessions"));
-            }
-            // The audit row carries the count, so it is written after the delete, in the same commit.
-            audit::audit_event with_count = entry;
-            with_count.message += " (" + std::to_string(ended) + " sessions)";
-            if (!insert_audit_event(c, with_count)) {
-                return fail(storage_failure(c, "insert audit event"));
-            }
-            return static_cast<std::size_t>(ended);
-        });
+    return db_.write([user_id = std::move(user_id), entry = std::move(entry),
+                      &revoked = db_.revocations()](connection& c) -> result<std::size_t> {
+        const auto deleted = delete_user_sessions(c, revoked, user_id, nullptr);
+        if (!deleted) {
+            return fail(deleted.error());
+        }
+        const std::size_t ended = *deleted;
+        // The audit row carries the count, so it is written after the delete, in the same commit.
+        audit::audit_event with_count = entry;
+        with_count.message += " (" + std::to_string(ended) + " sessions)";
+        if (!insert_audit_event(c, with_count)) {
+            return fail(storage_failure(c, "insert audit event"));
+        }
+        return ended;
+    });
 }
 
 result<void> admin_store::backup_to(const std::string& path, std::string& error)

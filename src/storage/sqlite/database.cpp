@@ -63,7 +63,13 @@ std::unique_ptr<database> database::open(const std::string& path, std::string& e
     if (!writer || !configure(*writer, true, error) || !migrate(*writer, error)) {
         return nullptr;
     }
-    return std::unique_ptr<database>(new database(path, std::move(writer)));
+    auto db = std::unique_ptr<database>(new database(path, std::move(writer)));
+    // Before any write is queued: from here on the writer keeps the mirror current itself.
+    if (!db->revoked_.catch_up(*db->writer_)) {
+        error = "cannot read the revocation log: " + db->writer_->error();
+        return nullptr;
+    }
+    return db;
 }
 
 database::database(std::string path, std::unique_ptr<connection> writer)
@@ -121,10 +127,13 @@ void database::submit(std::unique_ptr<write_job> job)
     queue_ready_.notify_one();
 }
 
-void database::write_detached(std::function<bool(connection&)> fn)
+void database::write_detached(std::function<bool(connection&)> fn, std::function<void(bool committed)> done)
 {
     struct detached_job final : write_job {
-        explicit detached_job(std::function<bool(connection&)> f) : fn(std::move(f)) {}
+        detached_job(std::function<bool(connection&)> f, std::function<void(bool)> d)
+            : fn(std::move(f)), done(std::move(d))
+        {
+        }
         bool run(connection& c) override
         {
             ok = fn(c);
@@ -133,11 +142,17 @@ void database::write_detached(std::function<bool(connection&)> fn)
             }
             return ok;
         }
-        void finish(bool) override {}
+        void finish(bool committed) override
+        {
+            if (done) {
+                done(committed && ok);
+            }
+        }
         std::function<bool(connection&)> fn;
+        std::function<void(bool)> done;
         bool ok = false;
     };
-    submit(std::make_unique<detached_job>(std::move(fn)));
+    submit(std::make_unique<detached_job>(std::move(fn), std::move(done)));
 }
 
 void database::run_writer()
@@ -220,6 +235,11 @@ void database::commit_batch(std::vector<std::unique_ptr<write_job>>& batch)
     if (!db.run("COMMIT")) {
         fail_all("commit");
         return;
+    }
+    // Before any job is answered, so that an acknowledged logout is already in the mirror. If this
+    // fails the readers still catch up before each read; only the writer's checks get slower.
+    if (!revoked_.catch_up(db)) {
+        log::warn("cannot read the revocation log", {{"error", db.error()}});
     }
     for (auto& job : batch) {
         job->finish(true);

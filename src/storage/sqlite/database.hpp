@@ -6,6 +6,7 @@
 #include "core/async.hpp"
 #include "core/errc.hpp"
 #include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/revocations.hpp"
 
 #include <boost/asio/thread_pool.hpp>
 
@@ -37,8 +38,13 @@ public:
     template <class Fn>
     auto write(Fn fn) -> task<std::invoke_result_t<Fn&, connection&>>;
 
-    // Queues a write nobody waits for (best effort; failures are logged).
-    void write_detached(std::function<bool(connection&)> fn);
+    // Queues a write nobody waits for (best effort; failures are logged). `done`, when given, runs
+    // on the writer thread once its transaction is over, told whether the write is durable.
+    void write_detached(std::function<bool(connection&)> fn, std::function<void(bool committed)> done = {});
+
+    // The sessions revoked in this database and not purged yet (storage/sqlite/revocations.hpp).
+    // The writer catches it up after each commit, before the committed writes are answered.
+    revoked_sessions& revocations() { return revoked_; }
 
     // Runs fn(connection&) on a pooled read connection, on the calling thread.
     template <class Fn>
@@ -79,6 +85,7 @@ private:
 
     std::string path_;
     std::unique_ptr<connection> writer_;  // used only by writer_thread_ once it runs
+    revoked_sessions revoked_;
 
     std::mutex queue_mutex_;
     std::condition_variable queue_ready_;

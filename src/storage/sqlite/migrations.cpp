@@ -55,6 +55,17 @@ DROP INDEX sessions_by_expiry;
     R"sql(
 ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // V004: the revocation log (storage/sqlite/revocations.hpp). A logout appends here instead of
+    // deleting its session row; the purge deletes both later, in bulk. Numbered in commit order,
+    // never reused (AUTOINCREMENT), so that each process can load just the rows it has not seen.
+    // No index on token_hash, by design: each process mirrors the table in memory.
+    R"sql(
+CREATE TABLE revocations (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    token_hash BLOB NOT NULL,
+    revoked_at INTEGER NOT NULL
+);
+)sql",
 };
 
 int schema_version(connection& db)

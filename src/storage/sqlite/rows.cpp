@@ -9,11 +9,18 @@ namespace authd::storage::sqlite {
 using session::session_record;
 using session::token_hash;
 
+token_hash read_token_hash(const statement& row, int column)
+{
+    token_hash out{};
+    const auto blob = row.column_blob(column);
+    std::copy_n(blob.begin(), std::min(blob.size(), out.size()), out.begin());
+    return out;
+}
+
 session_record read_session(const statement& row)
 {
     session_record r;
-    const auto hash = row.column_blob(0);
-    std::copy_n(hash.begin(), std::min(hash.size(), r.hash.size()), r.hash.begin());
+    r.hash = read_token_hash(row, 0);
     r.user_id = row.column_text(1);
     r.csrf_token = row.column_text(2);
     r.created_at = from_unix_ms(row.column_int(3));
@@ -64,15 +71,55 @@ bool insert_audit_event(connection& c, const audit::audit_event& e)
     return s.step() == SQLITE_DONE;
 }
 
-int delete_user_sessions(connection& c, const std::string& user_id, const token_hash* keep)
+result<std::size_t> delete_user_sessions(connection& c, const revoked_sessions& revoked,
+                                         const std::string& user_id, const token_hash* keep)
 {
+    // Revoked rows wait for the purge; deleting them now is harmless, but they are not counted.
+    std::size_t live = 0;
+    statement list = c.query("SELECT token_hash FROM sessions WHERE user_id = ?");
+    list.bind(1, user_id);
+    int rc = SQLITE_OK;
+    while ((rc = list.step()) == SQLITE_ROW) {
+        const token_hash hash = read_token_hash(list, 0);
+        if (keep != nullptr && hash == *keep) {
+            continue;
+        }
+        const auto is_revoked = revoked.revoked_in_transaction(c, hash);
+        if (!is_revoked) {
+            return fail(is_revoked.error());
+        }
+        live += *is_revoked ? 0 : 1;
+    }
+    if (rc != SQLITE_DONE) {
+        return fail(storage_failure(c, "list user sessions"));
+    }
     statement s = keep != nullptr ? c.query("DELETE FROM sessions WHERE user_id = ? AND token_hash != ?")
                                   : c.query("DELETE FROM sessions WHERE user_id = ?");
     s.bind(1, user_id);
     if (keep != nullptr) {
         s.bind(2, *keep);
     }
-    return s.step() == SQLITE_DONE ? c.changes() : -1;
+    if (s.step() != SQLITE_DONE) {
+        return fail(storage_failure(c, "delete user sessions"));
+    }
+    return live;
+}
+
+result<std::vector<session_record>> read_unrevoked_sessions(connection& c, statement& s,
+                                                            const revoked_sessions& revoked)
+{
+    std::vector<session_record> out;
+    int rc = SQLITE_OK;
+    while ((rc = s.step()) == SQLITE_ROW) {
+        session_record r = read_session(s);
+        if (!revoked.contains(r.hash)) {
+            out.push_back(std::move(r));
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        return fail(storage_failure(c, "list sessions"));
+    }
+    return out;
 }
 
 }  // namespace authd::storage::sqlite

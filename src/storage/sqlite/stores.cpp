@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 
 namespace authd::storage::sqlite {
 namespace {
@@ -40,24 +41,43 @@ bool insert_session(connection& c, const session_record& r)
     return s.step() == SQLITE_DONE;
 }
 
-// Deletes one session: whether a row was there, or errc::store_unavailable.
-result<bool> delete_session(connection& c, const token_hash& hash)
+// Whether a write may still end the session: its row exists (and is `user_id`'s, when given) and
+// it is not revoked.
+result<bool> live_in_transaction(connection& c, const revoked_sessions& revoked, const token_hash& hash,
+                                 const std::string* user_id)
 {
-    statement s = c.query("DELETE FROM sessions WHERE token_hash = ?");
+    statement s = user_id != nullptr ? c.query("SELECT 1 FROM sessions WHERE token_hash = ? AND user_id = ?")
+                                     : c.query("SELECT 1 FROM sessions WHERE token_hash = ?");
     s.bind(1, hash);
-    if (s.step() != SQLITE_DONE) {
-        return fail(storage_failure(c, "delete session"));
+    if (user_id != nullptr) {
+        s.bind(2, *user_id);
     }
-    return c.changes() == 1;
+    const int rc = s.step();
+    if (rc == SQLITE_DONE) {
+        return false;
+    }
+    if (rc != SQLITE_ROW) {
+        return fail(storage_failure(c, "find session"));
+    }
+    const auto is_revoked = revoked.revoked_in_transaction(c, hash);
+    if (!is_revoked) {
+        return fail(is_revoked.error());
+    }
+    return !*is_revoked;
 }
 
-bool session_exists(connection& c, const token_hash& hash, const std::string& user_id, bool& exists)
+// Ends one session by appending its revocation: whether it was live, or errc::store_unavailable.
+result<bool> revoke_session(connection& c, const revoked_sessions& revoked, const token_hash& hash)
 {
-    statement s = c.query("SELECT 1 FROM sessions WHERE token_hash = ? AND user_id = ?");
-    s.bind(1, hash).bind(2, user_id);
-    const int rc = s.step();
-    exists = rc == SQLITE_ROW;
-    return rc == SQLITE_ROW || rc == SQLITE_DONE;
+    const auto live = live_in_transaction(c, revoked, hash, nullptr);
+    if (!live || !*live) {
+        return live;
+    }
+    const auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    if (!revoked_sessions::append(c, hash, to_unix_ms(now))) {
+        return fail(storage_failure(c, "revoke session"));
+    }
+    return true;
 }
 
 }  // namespace
@@ -86,7 +106,16 @@ task<result<void>> sqlite_session_store::insert_many(std::vector<session_record>
 
 task<result<std::optional<session_record>>> sqlite_session_store::find(token_hash hash)
 {
-    return ready(db_.read([&hash](connection& c) -> result<std::optional<session_record>> {
+    return ready(db_.read([this, &hash](connection& c) -> result<std::optional<session_record>> {
+        // The revocations first: a revocation committed after this point is one whose logout
+        // was not yet acknowledged when this read began.
+        revoked_sessions& revoked = db_.revocations();
+        if (!revoked.catch_up(c)) {
+            return storage_failure(c, "read revocations");
+        }
+        if (revoked.contains(hash)) {
+            return std::optional<session_record>{};
+        }
         statement s = c.query(
             "SELECT token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, "
             "remember_me, ip_address, user_agent FROM sessions WHERE token_hash = ?");
@@ -101,29 +130,28 @@ task<result<std::optional<session_record>>> sqlite_session_store::find(token_has
 
 task<result<std::vector<session_record>>> sqlite_session_store::list_for_user(std::string user_id)
 {
-    return ready(db_.read([&user_id](connection& c) -> result<std::vector<session_record>> {
+    return ready(db_.read([this, &user_id](connection& c) -> result<std::vector<session_record>> {
+        revoked_sessions& revoked = db_.revocations();
+        if (!revoked.catch_up(c)) {
+            return storage_failure(c, "read revocations");
+        }
         statement s = c.query(
             "SELECT token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, "
             "remember_me, ip_address, user_agent FROM sessions WHERE user_id = ? "
             "ORDER BY created_at");
         s.bind(1, user_id);
-        std::vector<session_record> out;
-        for (;;) {
-            const int rc = s.step();
-            if (rc == SQLITE_DONE) {
-                return out;
-            }
-            if (rc != SQLITE_ROW) {
-                return storage_failure(c, "list sessions");
-            }
-            out.push_back(read_session(s));
-        }
+        return read_unrevoked_sessions(c, s, revoked);
     }));
 }
 
 task<result<bool>> sqlite_session_store::remove(token_hash hash)
 {
-    return db_.write([hash](connection& c) -> result<bool> { return delete_session(c, hash); });
+    // In a local first: g++ 12 mishandles a capturing lambda temporary inside a co_await expression.
+    task<result<bool>> write = db_.write(
+        [hash, &revoked = db_.revocations()](connection& c) { return revoke_session(c, revoked, hash); });
+    auto removed = co_await std::move(write);
+    purge_revoked_if_backlogged();
+    co_return removed;
 }
 
 task<result<session::recorded_removal>> sqlite_session_store::remove_recorded(token_hash hash,
@@ -132,72 +160,108 @@ task<result<session::recorded_removal>> sqlite_session_store::remove_recorded(to
 {
     const auto* local = dynamic_cast<const sqlite_audit_log*>(&audit);
     if (local == nullptr || !local->writes_to(db_)) {
-        return session_store::remove_recorded(hash, audit, std::move(entry));
+        task<result<session::recorded_removal>> generic =
+            session_store::remove_recorded(hash, audit, std::move(entry));
+        co_return co_await std::move(generic);
     }
-    return db_.write([hash, entry = std::move(entry)](connection& c) -> result<session::recorded_removal> {
-        const auto removed = delete_session(c, hash);
-        if (!removed) {
-            return removed.error();
-        }
-        if (!*removed) {
-            return session::recorded_removal{.removed = false, .audit_failed = false};
-        }
-        // The audit row in a nested savepoint: if it fails, the removal still commits.
-        if (!c.run("SAVEPOINT audit")) {
-            return storage_failure(c, "savepoint");
-        }
-        const bool recorded = insert_audit_event(c, entry);
-        if (!recorded) {
-            log::error("audit write failed", {{"error", c.error()}});
-            if (!c.run("ROLLBACK TO audit")) {
-                return storage_failure(c, "rollback audit");
+    task<result<session::recorded_removal>> write =
+        db_.write([hash, &revoked = db_.revocations(),
+                   entry = std::move(entry)](connection& c) -> result<session::recorded_removal> {
+            const auto revoked_now = revoke_session(c, revoked, hash);
+            if (!revoked_now) {
+                return revoked_now.error();
             }
-        }
-        if (!c.run("RELEASE audit")) {
-            return storage_failure(c, "release savepoint");
-        }
-        return session::recorded_removal{.removed = true, .audit_failed = !recorded};
-    });
+            if (!*revoked_now) {
+                return session::recorded_removal{.removed = false, .audit_failed = false};
+            }
+            // If the audit row fails, the removal still commits. A failed single-row INSERT changes
+            // nothing (SQLite undoes the statement); an error that ends the whole transaction is
+            // caught by the writer, which then fails every job in it.
+            const bool recorded = insert_audit_event(c, entry);
+            if (!recorded) {
+                log::error("audit write failed", {{"error", c.error()}});
+            }
+            return session::recorded_removal{.removed = true, .audit_failed = !recorded};
+        });
+    auto removed = co_await std::move(write);
+    purge_revoked_if_backlogged();
+    co_return removed;
+}
+
+void sqlite_session_store::purge_revoked_if_backlogged()
+{
+    if (db_.revocations().size() < backlog_.high || purging_backlog_->exchange(true)) {
+        return;
+    }
+    purge_revoked_step(db_, backlog_, purging_backlog_);
+}
+
+void sqlite_session_store::purge_revoked_step(database& db, revocation_backlog backlog,
+                                              std::shared_ptr<std::atomic<bool>> purging)
+{
+    // Detached, and holding nothing of the store: the chain may outlive it (the database drains
+    // its queue when it closes). Each step is one small write, so logouts queued meanwhile are
+    // committed between steps.
+    auto through = std::make_shared<std::int64_t>(0);
+    db.write_detached(
+        [through, chunk = backlog.chunk](connection& c) {
+            const auto purged = revoked_sessions::purge_oldest(c, chunk);
+            if (!purged) {
+                return false;
+            }
+            *through = purged->through;
+            return true;
+        },
+        [&db, backlog, through, purging](bool committed) {
+            if (committed) {
+                db.revocations().forget_through(*through);
+            }
+            if (committed && *through != 0 && db.revocations().size() > backlog.low) {
+                purge_revoked_step(db, backlog, purging);
+            } else {
+                *purging = false;
+            }
+        });
 }
 
 task<result<std::optional<std::size_t>>> sqlite_session_store::remove_user_sessions(std::string user_id,
                                                                                     token_hash current,
                                                                                     bool keep_current)
 {
-    return db_.write([user_id = std::move(user_id), current,
-                      keep_current](connection& c) -> result<std::optional<std::size_t>> {
-        bool exists = false;
-        if (!session_exists(c, current, user_id, exists)) {
-            return storage_failure(c, "find session");
+    return db_.write([user_id = std::move(user_id), current, keep_current,
+                      &revoked = db_.revocations()](connection& c) -> result<std::optional<std::size_t>> {
+        const auto live = live_in_transaction(c, revoked, current, &user_id);
+        if (!live) {
+            return live.error();
         }
-        if (!exists) {
+        if (!*live) {
             return std::optional<std::size_t>{};
         }
-        const int removed = delete_user_sessions(c, user_id, keep_current ? &current : nullptr);
-        if (removed < 0) {
-            return storage_failure(c, "delete user sessions");
+        const auto ended = delete_user_sessions(c, revoked, user_id, keep_current ? &current : nullptr);
+        if (!ended) {
+            return ended.error();
         }
-        return std::optional{static_cast<std::size_t>(removed)};
+        return std::optional{*ended};
     });
 }
 
 task<result<std::size_t>> sqlite_session_store::replace_user_sessions(std::string user_id, token_hash current,
                                                                       session_record replacement)
 {
-    return db_.write([user_id = std::move(user_id), current,
-                      replacement = std::move(replacement)](connection& c) -> result<std::size_t> {
-        bool had_current = false;
-        if (!session_exists(c, current, user_id, had_current)) {
-            return storage_failure(c, "find session");
+    return db_.write([user_id = std::move(user_id), current, replacement = std::move(replacement),
+                      &revoked = db_.revocations()](connection& c) -> result<std::size_t> {
+        const auto had_current = live_in_transaction(c, revoked, current, &user_id);
+        if (!had_current) {
+            return had_current.error();
         }
-        const int removed = delete_user_sessions(c, user_id, nullptr);
-        if (removed < 0) {
-            return storage_failure(c, "delete user sessions");
+        const auto ended = delete_user_sessions(c, revoked, user_id, nullptr);
+        if (!ended) {
+            return ended.error();
         }
         if (!insert_session(c, replacement)) {
             return storage_failure(c, "insert session");
         }
-        return static_cast<std::size_t>(removed) - (had_current ? 1 : 0);
+        return *ended - (*had_current ? 1 : 0);
     });
 }
 
@@ -236,8 +300,35 @@ task<result<std::size_t>> sqlite_session_store::purge_range(int first_byte, sys_
 
 task<result<std::size_t>> sqlite_session_store::purge_expired(sys_ms now, sys_ms idle_cutoff)
 {
-    // In 256 small writes, one per range of token hashes, so that logouts queued meanwhile are
-    // committed between them instead of waiting for one scan of the whole table.
+    // First the revoked sessions, a chunk per write, so that logouts queued meanwhile are
+    // committed between chunks.
+    std::size_t revoked_purged = 0;
+    for (;;) {
+        task<result<revoked_sessions::purged>> step = db_.write(
+            [chunk = backlog_.chunk](connection& c) { return revoked_sessions::purge_oldest(c, chunk); });
+        const auto chunk = co_await std::move(step);
+        if (!chunk) {
+            co_return chunk.error();
+        }
+        if (chunk->through == 0) {
+            break;
+        }
+        db_.revocations().forget_through(chunk->through);
+        revoked_purged += chunk->sessions;
+    }
+    // What another process's purge removed.
+    const result<void> forgotten = db_.read([this](connection& c) -> result<void> {
+        if (!db_.revocations().forget_purged(c)) {
+            return storage_failure(c, "read revocations");
+        }
+        return {};
+    });
+    (void)forgotten;  // already logged; the next purge tries again
+    if (revoked_purged > 0) {
+        log::debug("revoked sessions purged", {{"count", revoked_purged}});
+    }
+    // Then the expired ones, in 256 small writes, one per range of token hashes, for the same
+    // reason.
     std::size_t purged = 0;
     for (int first_byte = 0; first_byte < 256; ++first_byte) {
         task<result<std::size_t>> step = purge_range(first_byte, now, idle_cutoff);
@@ -256,7 +347,8 @@ task<result<std::uint64_t>> sqlite_session_store::count_live(sys_ms now, sys_ms 
     return db_.read_in_background([now = to_unix_ms(now),
                                    cutoff = to_unix_ms(idle_cutoff)](connection& c) -> result<std::uint64_t> {
         statement s = c.query(
-            "SELECT count(*) FROM sessions WHERE expires_at > ? AND (remember_me = 1 OR last_seen_at > ?)");
+            "SELECT count(*) FROM sessions WHERE expires_at > ? AND (remember_me = 1 OR last_seen_at > ?) "
+            "AND token_hash NOT IN (SELECT token_hash FROM revocations)");
         s.bind(1, now).bind(2, cutoff);
         if (s.step() != SQLITE_ROW) {
             return storage_failure(c, "count sessions");

@@ -1,0 +1,124 @@
+#include "storage/sqlite/revocations.hpp"
+
+#include "storage/sqlite/rows.hpp"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+namespace authd::storage::sqlite {
+bool revoked_sessions::catch_up(connection& c)
+{
+    std::int64_t from = 0;
+    {
+        std::lock_guard lock(mutex_);
+        from = watermark_;
+    }
+    statement s = c.query("SELECT seq, token_hash FROM revocations WHERE seq > ? ORDER BY seq");
+    s.bind(1, from);
+    std::vector<std::pair<session::token_hash, std::int64_t>> loaded;
+    int rc = SQLITE_OK;
+    while ((rc = s.step()) == SQLITE_ROW) {
+        loaded.emplace_back(read_token_hash(s, 1), s.column_int(0));
+    }
+    if (rc != SQLITE_DONE) {
+        return false;
+    }
+    if (loaded.empty()) {
+        return true;
+    }
+    std::lock_guard lock(mutex_);
+    for (const auto& [hash, seq] : loaded) {
+        entries_.insert_or_assign(hash, seq);
+    }
+    // Another thread may have caught up further meanwhile: the watermark never moves back.
+    watermark_ = std::max(watermark_, loaded.back().second);
+    return true;
+}
+
+bool revoked_sessions::contains(const session::token_hash& hash) const
+{
+    std::lock_guard lock(mutex_);
+    return entries_.contains(hash);
+}
+
+result<bool> revoked_sessions::revoked_in_transaction(connection& c, const session::token_hash& hash) const
+{
+    std::int64_t from = 0;
+    {
+        std::lock_guard lock(mutex_);
+        if (entries_.contains(hash)) {
+            return true;
+        }
+        from = watermark_;
+    }
+    // Everything numbered up to the watermark is in the mirror; only the tail needs the table.
+    statement s = c.query("SELECT 1 FROM revocations WHERE seq > ? AND token_hash = ?");
+    s.bind(1, from).bind(2, hash);
+    switch (s.step()) {
+        case SQLITE_ROW: return true;
+        case SQLITE_DONE: return false;
+        default: return fail(storage_failure(c, "find revocation"));
+    }
+}
+
+bool revoked_sessions::append(connection& c, const session::token_hash& hash, std::int64_t revoked_at_ms)
+{
+    statement s = c.query("INSERT INTO revocations (token_hash, revoked_at) VALUES (?, ?)");
+    s.bind(1, hash).bind(2, revoked_at_ms);
+    return s.step() == SQLITE_DONE;
+}
+
+result<revoked_sessions::purged> revoked_sessions::purge_oldest(connection& c, std::size_t limit)
+{
+    statement last = c.query("SELECT max(seq) FROM (SELECT seq FROM revocations ORDER BY seq LIMIT ?)");
+    last.bind(1, static_cast<std::int64_t>(limit));
+    if (last.step() != SQLITE_ROW) {
+        return fail(storage_failure(c, "find revocations to purge"));
+    }
+    const std::int64_t through = last.column_int(0);  // NULL (no revocations) reads as 0
+    if (through == 0) {
+        return purged{};
+    }
+    statement sessions = c.query(
+        "DELETE FROM sessions WHERE token_hash IN (SELECT token_hash FROM revocations WHERE seq <= ?)");
+    sessions.bind(1, through);
+    if (sessions.step() != SQLITE_DONE) {
+        return fail(storage_failure(c, "purge revoked sessions"));
+    }
+    const auto deleted = static_cast<std::size_t>(c.changes());
+    statement revocations = c.query("DELETE FROM revocations WHERE seq <= ?");
+    revocations.bind(1, through);
+    if (revocations.step() != SQLITE_DONE) {
+        return fail(storage_failure(c, "purge revocations"));
+    }
+    return purged{.sessions = deleted, .through = through};
+}
+
+void revoked_sessions::forget_through(std::int64_t through)
+{
+    std::lock_guard lock(mutex_);
+    std::erase_if(entries_, [through](const auto& e) { return e.second <= through; });
+}
+
+bool revoked_sessions::forget_purged(connection& c)
+{
+    // The lowest number still in the table; when it is empty, the next number it will give
+    // (AUTOINCREMENT keeps the highest ever used in sqlite_sequence).
+    statement s = c.query(
+        "SELECT coalesce((SELECT min(seq) FROM revocations), "
+        "(SELECT seq + 1 FROM sqlite_sequence WHERE name = 'revocations'), 1)");
+    if (s.step() != SQLITE_ROW) {
+        return false;
+    }
+    forget_through(s.column_int(0) - 1);
+    return true;
+}
+
+std::size_t revoked_sessions::size() const
+{
+    std::lock_guard lock(mutex_);
+    return entries_.size();
+}
+
+}  // namespace authd::storage::sqlite

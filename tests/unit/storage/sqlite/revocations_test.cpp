@@ -1,0 +1,235 @@
+// The revocation log behind SQLite logouts (storage/sqlite/revocations.hpp): what the session store
+// contract cannot see from one handle. Two `database` objects on one file stand for two authd
+// processes: each has its own mirror of the log.
+#include "storage/sqlite/database.hpp"
+#include "storage/sqlite/stores.hpp"
+#include "support/run.hpp"
+#include "support/temp_dir.hpp"
+
+#include <sqlite3.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+namespace authd::test {
+namespace {
+
+using storage::sqlite::database;
+using storage::sqlite::revocation_backlog;
+using storage::sqlite::sqlite_session_store;
+
+const sys_ms t0 = from_unix_ms(1'795'549'419'000);
+
+// One process's view of the shared file.
+struct instance {
+    instance(const std::string& path, revocation_backlog backlog = {})
+    {
+        std::string error;
+        db = database::open(path, error);
+        if (!db) {
+            throw std::runtime_error("cannot open the test database: " + error);
+        }
+        sessions = std::make_unique<sqlite_session_store>(*db, backlog);
+    }
+    std::unique_ptr<database> db;
+    std::unique_ptr<sqlite_session_store> sessions;
+    boost::asio::io_context ioc;
+
+    std::optional<session::session_record> find(const session::token_hash& h)
+    {
+        auto found = run(ioc, sessions->find(h));
+        if (!found) {
+            throw std::runtime_error(found.error().message());
+        }
+        return *found;
+    }
+    bool remove(const session::token_hash& h)
+    {
+        auto removed = run(ioc, sessions->remove(h));
+        if (!removed) {
+            throw std::runtime_error(removed.error().message());
+        }
+        return *removed;
+    }
+};
+
+class Revocations : public ::testing::Test {
+protected:
+    Revocations()
+    {
+        storage::sqlite::sqlite_user_store users(*first.db);
+        const auto ok = run(first.ioc, users.insert(auth::user{.id = "u1",
+                                                               .email = "u1@example.com",
+                                                               .password_hash = "$argon2id$unused",
+                                                               .role = "user",
+                                                               .created_at = t0}));
+        if (!ok) {
+            throw std::runtime_error(ok.error().message());
+        }
+    }
+
+    session::session_record stored(const std::string& user_id = "u1")
+    {
+        session::session_record r;
+        r.hash = session::issue_token().hash;
+        r.user_id = user_id;
+        r.csrf_token = session::issue_csrf_token();
+        r.created_at = r.last_seen_at = t0;
+        r.expires_at = t0 + std::chrono::hours{12};
+        r.ip_address = "203.0.113.7";
+        r.user_agent = "test";
+        const auto ok = run(first.ioc, first.sessions->insert(r));
+        if (!ok) {
+            throw std::runtime_error(ok.error().message());
+        }
+        return r;
+    }
+
+    std::int64_t count(const char* sql)
+    {
+        sqlite3* raw = nullptr;
+        sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+        sqlite3_stmt* s = nullptr;
+        sqlite3_prepare_v2(raw, sql, -1, &s, nullptr);
+        const std::int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+        sqlite3_finalize(s);
+        sqlite3_close(raw);
+        return n;
+    }
+    std::int64_t session_rows() { return count("SELECT count(*) FROM sessions"); }
+    std::int64_t revocation_rows() { return count("SELECT count(*) FROM revocations"); }
+
+    temp_dir dir;
+    std::string path = dir.file("authd.db");
+    instance first{path};
+    instance second{path};
+};
+
+TEST_F(Revocations, ALogoutAppendsARevocationAndKeepsTheRowForThePurge)
+{
+    const auto r = stored();
+    ASSERT_TRUE(first.remove(r.hash));
+    EXPECT_EQ(revocation_rows(), 1);
+    EXPECT_EQ(session_rows(), 1);
+    EXPECT_FALSE(first.find(r.hash));
+    EXPECT_EQ(first.db->revocations().size(), 1U) << "the writer's mirror has it before the answer";
+}
+
+TEST_F(Revocations, ARevocationByOneProcessIsSeenByTheOther)
+{
+    const auto r = stored();
+    ASSERT_TRUE(second.find(r.hash));
+    ASSERT_TRUE(first.remove(r.hash));
+    EXPECT_FALSE(second.find(r.hash));
+    EXPECT_FALSE(second.remove(r.hash)) << "exactly one removal, across processes";
+    auto listed = run(second.ioc, second.sessions->list_for_user("u1"));
+    ASSERT_TRUE(listed);
+    EXPECT_TRUE(listed->empty());
+}
+
+TEST_F(Revocations, ConcurrentRemovalsInOneBatchEndTheSessionOnce)
+{
+    const auto r = stored();
+    // Both queued before the writer wakes up, so usually in one transaction: the second must see
+    // the first's pending revocation.
+    int removed = 0;
+    for (int i = 0; i < 2; ++i) {
+        boost::asio::co_spawn(
+            first.ioc, first.sessions->remove(r.hash),
+            [&removed](std::exception_ptr, result<bool> ok) { removed += ok && *ok ? 1 : 0; });
+    }
+    first.ioc.restart();
+    first.ioc.run();
+    EXPECT_EQ(removed, 1);
+    EXPECT_EQ(revocation_rows(), 1);
+}
+
+TEST_F(Revocations, EndingAllSessionsCountsOnlyLiveOnes)
+{
+    const auto current = stored();
+    const auto other = stored();
+    const auto revoked = stored();
+    ASSERT_TRUE(first.remove(revoked.hash));
+    const auto ended = run(second.ioc, second.sessions->remove_user_sessions("u1", current.hash, true));
+    ASSERT_TRUE(ended);
+    ASSERT_TRUE(*ended);
+    EXPECT_EQ(**ended, 1U) << "the other session, not the revoked one";
+    EXPECT_FALSE(second.find(other.hash));
+    EXPECT_TRUE(second.find(current.hash));
+
+    const auto refused = run(second.ioc, second.sessions->remove_user_sessions("u1", revoked.hash, false));
+    ASSERT_TRUE(refused);
+    EXPECT_FALSE(*refused) << "a revoked session cannot end the others";
+}
+
+TEST_F(Revocations, ThePurgeDeletesRevokedRowsAndEveryMirrorForgetsThem)
+{
+    const auto a = stored();
+    const auto b = stored();
+    ASSERT_TRUE(first.remove(a.hash));
+    ASSERT_TRUE(first.remove(b.hash));
+    ASSERT_FALSE(second.find(a.hash));  // loads both into the second mirror
+    EXPECT_EQ(second.db->revocations().size(), 2U);
+
+    const auto purged = run(first.ioc, first.sessions->purge_expired(t0, t0 - std::chrono::hours{1}));
+    ASSERT_TRUE(purged);
+    EXPECT_EQ(session_rows(), 0);
+    EXPECT_EQ(revocation_rows(), 0);
+    EXPECT_EQ(first.db->revocations().size(), 0U);
+
+    // The second process forgets on its own purge, which finds nothing left to delete.
+    ASSERT_TRUE(run(second.ioc, second.sessions->purge_expired(t0, t0 - std::chrono::hours{1})));
+    EXPECT_EQ(second.db->revocations().size(), 0U);
+    EXPECT_FALSE(second.find(a.hash));
+}
+
+TEST_F(Revocations, ARestartedProcessStillRefusesRevokedSessions)
+{
+    const auto r = stored();
+    ASSERT_TRUE(first.remove(r.hash));
+    instance restarted{path};
+    EXPECT_EQ(restarted.db->revocations().size(), 1U);
+    EXPECT_FALSE(restarted.find(r.hash));
+    EXPECT_FALSE(restarted.remove(r.hash));
+}
+
+TEST(RevocationBacklog, ALargeBacklogIsPurgedWithoutWaitingForTheTimer)
+{
+    temp_dir dir;
+    instance one{dir.file("authd.db"), revocation_backlog{.high = 10, .low = 3, .chunk = 4}};
+    storage::sqlite::sqlite_user_store users(*one.db);
+    ASSERT_TRUE(run(one.ioc, users.insert(auth::user{.id = "u1",
+                                                     .email = "u1@example.com",
+                                                     .password_hash = "$argon2id$unused",
+                                                     .role = "user",
+                                                     .created_at = t0})));
+    std::vector<session::token_hash> revoked;
+    for (int i = 0; i < 12; ++i) {
+        session::session_record r;
+        r.hash = session::issue_token().hash;
+        r.user_id = "u1";
+        r.csrf_token = "csrf";
+        r.created_at = r.last_seen_at = t0;
+        r.expires_at = t0 + std::chrono::hours{12};
+        ASSERT_TRUE(run(one.ioc, one.sessions->insert(r)));
+        ASSERT_TRUE(one.remove(r.hash));
+        revoked.push_back(r.hash);
+    }
+    // The 10th revocation started a purge down to at most 3 (as background writes, through the
+    // same writer queue as ping()); the last two came after it.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+    while (one.db->revocations().size() > 5 && std::chrono::steady_clock::now() < deadline) {
+        (void)run(one.ioc, one.sessions->ping());
+        std::this_thread::sleep_for(std::chrono::milliseconds{5});
+    }
+    EXPECT_LE(one.db->revocations().size(), 5U);
+    for (const auto& h : revoked) {
+        EXPECT_FALSE(one.find(h));
+    }
+}
+
+}  // namespace
+}  // namespace authd::test
