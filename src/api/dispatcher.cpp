@@ -149,12 +149,13 @@ task<reply> dispatcher::run_pipeline(request_context& ctx)
     ctx.route_index = static_cast<std::size_t>(matched.matched - route_table().data());
     ctx.path_params = matched.params;
 
-    if (r.needs_session) {
+    if (r.session != session_use::none) {
         // 401 comes before any CSRF check: no oracle for guessing tokens without a session.
         if (!ctx.session_cookie) {
             co_return error_reply(errc::not_authenticated, ctx.lang);
         }
-        auto authenticated = co_await sessions_.authenticate(*ctx.session_cookie);
+        const bool activity = r.session == session_use::checked;
+        auto authenticated = co_await sessions_.authenticate(*ctx.session_cookie, activity);
         if (!authenticated) {
             const errc e = to_errc(authenticated.error());
             if (e != errc::not_authenticated) {

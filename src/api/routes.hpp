@@ -12,12 +12,19 @@
 
 namespace authd::api {
 
+// What a route does with the caller's session.
+enum class session_use {
+    none,     // it needs none
+    checked,  // 401 before the handler when it is missing or ended; the request counts as activity
+    ended,    // as checked, but the route ends it: no activity is recorded (no last_seen_at write)
+};
+
 struct route {
     boost::beast::http::verb method;
     std::string_view pattern;  // "/auth/sessions/{id}": {name} matches one non-empty segment
-    bool needs_session;        // 401 before the handler when the session is missing or ended
-    bool needs_csrf;           // 403 before the handler unless the CSRF token and Origin pass
-    errc on_store_failure;     // the answer when the store fails while authenticating
+    session_use session;
+    bool needs_csrf;        // 403 before the handler unless the CSRF token and Origin pass
+    errc on_store_failure;  // the answer when the store fails while authenticating
     task<reply> (*handle)(handlers&, request_context&);
 };
 

@@ -64,16 +64,23 @@ std::string endpoint_text(const net::ip::tcp::endpoint& e)
     return out;
 }
 
-// Deletes expired sessions every `interval` until the timer is cancelled.
+// Deletes expired (and lazily deleted, ended) sessions every `interval`, or sooner when the
+// store says too much waits for it, until the timer is cancelled.
 task<void> purge_expired_sessions(session::session_service& sessions, net::steady_timer& timer,
                                   std::chrono::milliseconds interval)
 {
+    const std::chrono::milliseconds check = std::min(interval, std::chrono::milliseconds{1000});
+    auto next = std::chrono::steady_clock::now() + interval;
     for (;;) {
-        timer.expires_after(interval);
+        timer.expires_after(check);
         auto [ec] = co_await timer.async_wait(net::as_tuple(net::use_awaitable));
         if (ec) {
             co_return;
         }
+        if (std::chrono::steady_clock::now() < next && !sessions.store().purge_due()) {
+            continue;
+        }
+        next = std::chrono::steady_clock::now() + interval;
         const auto purged = co_await sessions.purge_expired();
         if (!purged) {
             log::error("session purge failed", {{"error", purged.error().message()}});

@@ -36,6 +36,7 @@ public:
                                                     session_record replacement) override;
     void touch(token_hash hash, sys_ms seen_at) override;
     task<result<std::size_t>> purge_expired(sys_ms now, sys_ms idle_cutoff) override;
+    bool purge_due() const override { return inner_.purge_due(); }
     task<result<std::uint64_t>> count_live(sys_ms now, sys_ms idle_cutoff) override;
     task<result<void>> ping() override;
 

@@ -29,7 +29,7 @@ bool session_service::is_expired(const session_record& record, sys_ms now) const
     return now >= effective_expiry(record);
 }
 
-task<result<session_record>> session_service::authenticate(std::string_view cookie_value)
+task<result<session_record>> session_service::authenticate(std::string_view cookie_value, bool activity)
 {
     const auto hash = hash_cookie_value(cookie_value);
     if (!hash) {
@@ -58,7 +58,7 @@ task<result<session_record>> session_service::authenticate(std::string_view cook
     if (is_expired(record, now)) {
         co_return errc::not_authenticated;  // the background purge deletes it
     }
-    if (now - record.last_seen_at >= touch_interval()) {
+    if (activity && now - record.last_seen_at >= touch_interval()) {
         store_.touch(record.hash, now);
         record.last_seen_at = now;
     }

@@ -34,8 +34,10 @@ public:
     session_service(session_store& store, const clock& clock, session_policy policy);
 
     // The live session behind a cookie value: errc::not_authenticated when the value is malformed,
-    // unknown or expired, errc::store_unavailable when the store cannot tell.
-    task<result<session_record>> authenticate(std::string_view cookie_value);
+    // unknown or expired, errc::store_unavailable when the store cannot tell. With `activity`, the
+    // request keeps the session alive (sliding idle timeout); a request that ends the session
+    // (logout) passes false, which spares a last_seen_at write that the end makes pointless.
+    task<result<session_record>> authenticate(std::string_view cookie_value, bool activity = true);
 
     // A new session with a fresh token and CSRF token, durably stored.
     task<result<started_session>> start(std::string user_id, bool remember_me, client_info client);

@@ -61,6 +61,9 @@ public:
     // Deletes sessions past their absolute expiry, and non-remember-me sessions idle since
     // before `idle_cutoff`; returns how many.
     virtual task<result<std::size_t>> purge_expired(sys_ms now, sys_ms idle_cutoff) = 0;
+    // Whether so much waits for the purge (ended sessions a backend deletes lazily) that it should
+    // run before its interval is over.
+    virtual bool purge_due() const { return false; }
 
     // How many sessions are live at `now` (not past their absolute expiry, and remember-me or seen
     // after `idle_cutoff`): the sessions-active gauge of GET /metrics. May scan the whole store, so

@@ -3,6 +3,8 @@
 #include "observability/log.hpp"
 #include "storage/sqlite/migrations.hpp"
 
+#include <pthread.h>
+
 #include <chrono>
 #include <filesystem>
 #include <system_error>
@@ -46,6 +48,12 @@ bool configure(connection& c, bool writer, std::string& error)
     return true;
 }
 
+// Names the thread in top -H, perf and /proc/PID/task/*/comm (at most 15 characters).
+void name_this_thread(const char* name)
+{
+    pthread_setname_np(pthread_self(), name);
+}
+
 }  // namespace
 
 std::unique_ptr<database> database::open(const std::string& path, std::string& error)
@@ -78,12 +86,18 @@ database::database(std::string path, std::unique_ptr<connection> writer)
     std::string error;
     checkpointer_ = connection::open(path_, false, error);
     if (checkpointer_ && checkpointer_->exec("PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;")) {
-        checkpoint_thread_ = std::thread([this] { run_checkpointer(); });
+        checkpoint_thread_ = std::thread([this] {
+            name_this_thread("sqlite-ckpt");
+            run_checkpointer();
+        });
     } else {
         // Without it the writer checkpoints alone, as SQLite does by default.
         log::warn("no checkpoint connection; the writer checkpoints", {{"error", error}});
     }
-    writer_thread_ = std::thread([this] { run_writer(); });
+    writer_thread_ = std::thread([this] {
+        name_this_thread("sqlite-writer");
+        run_writer();
+    });
 }
 
 database::~database()
@@ -127,13 +141,10 @@ void database::submit(std::unique_ptr<write_job> job)
     queue_ready_.notify_one();
 }
 
-void database::write_detached(std::function<bool(connection&)> fn, std::function<void(bool committed)> done)
+void database::write_detached(std::function<bool(connection&)> fn)
 {
     struct detached_job final : write_job {
-        detached_job(std::function<bool(connection&)> f, std::function<void(bool)> d)
-            : fn(std::move(f)), done(std::move(d))
-        {
-        }
+        explicit detached_job(std::function<bool(connection&)> f) : fn(std::move(f)) {}
         bool run(connection& c) override
         {
             ok = fn(c);
@@ -142,17 +153,11 @@ void database::write_detached(std::function<bool(connection&)> fn, std::function
             }
             return ok;
         }
-        void finish(bool committed) override
-        {
-            if (done) {
-                done(committed && ok);
-            }
-        }
+        void finish(bool) override {}
         std::function<bool(connection&)> fn;
-        std::function<void(bool)> done;
         bool ok = false;
     };
-    submit(std::make_unique<detached_job>(std::move(fn), std::move(done)));
+    submit(std::make_unique<detached_job>(std::move(fn)));
 }
 
 void database::run_writer()

@@ -38,9 +38,8 @@ public:
     template <class Fn>
     auto write(Fn fn) -> task<std::invoke_result_t<Fn&, connection&>>;
 
-    // Queues a write nobody waits for (best effort; failures are logged). `done`, when given, runs
-    // on the writer thread once its transaction is over, told whether the write is durable.
-    void write_detached(std::function<bool(connection&)> fn, std::function<void(bool committed)> done = {});
+    // Queues a write nobody waits for (best effort; failures are logged).
+    void write_detached(std::function<bool(connection&)> fn);
 
     // The sessions revoked in this database and not purged yet (storage/sqlite/revocations.hpp).
     // The writer catches it up after each commit, before the committed writes are answered.

@@ -42,6 +42,12 @@ bool revoked_sessions::contains(const session::token_hash& hash) const
     return entries_.contains(hash);
 }
 
+void revoked_sessions::keep_revoked(std::vector<session::token_hash>& hashes) const
+{
+    std::lock_guard lock(mutex_);
+    std::erase_if(hashes, [this](const session::token_hash& h) { return !entries_.contains(h); });
+}
+
 result<bool> revoked_sessions::revoked_in_transaction(connection& c, const session::token_hash& hash) const
 {
     std::int64_t from = 0;
@@ -69,30 +75,11 @@ bool revoked_sessions::append(connection& c, const session::token_hash& hash, st
     return s.step() == SQLITE_DONE;
 }
 
-result<revoked_sessions::purged> revoked_sessions::purge_oldest(connection& c, std::size_t limit)
+bool revoked_sessions::drop_through(connection& c, std::int64_t through)
 {
-    statement last = c.query("SELECT max(seq) FROM (SELECT seq FROM revocations ORDER BY seq LIMIT ?)");
-    last.bind(1, static_cast<std::int64_t>(limit));
-    if (last.step() != SQLITE_ROW) {
-        return fail(storage_failure(c, "find revocations to purge"));
-    }
-    const std::int64_t through = last.column_int(0);  // NULL (no revocations) reads as 0
-    if (through == 0) {
-        return purged{};
-    }
-    statement sessions = c.query(
-        "DELETE FROM sessions WHERE token_hash IN (SELECT token_hash FROM revocations WHERE seq <= ?)");
-    sessions.bind(1, through);
-    if (sessions.step() != SQLITE_DONE) {
-        return fail(storage_failure(c, "purge revoked sessions"));
-    }
-    const auto deleted = static_cast<std::size_t>(c.changes());
-    statement revocations = c.query("DELETE FROM revocations WHERE seq <= ?");
-    revocations.bind(1, through);
-    if (revocations.step() != SQLITE_DONE) {
-        return fail(storage_failure(c, "purge revocations"));
-    }
-    return purged{.sessions = deleted, .through = through};
+    statement s = c.query("DELETE FROM revocations WHERE seq <= ?");
+    s.bind(1, through);
+    return s.step() == SQLITE_DONE;
 }
 
 void revoked_sessions::forget_through(std::int64_t through)
@@ -119,6 +106,12 @@ std::size_t revoked_sessions::size() const
 {
     std::lock_guard lock(mutex_);
     return entries_.size();
+}
+
+std::int64_t revoked_sessions::watermark() const
+{
+    std::lock_guard lock(mutex_);
+    return watermark_;
 }
 
 }  // namespace authd::storage::sqlite

@@ -4,7 +4,8 @@
 // and those pages dominate the cost of a durable logout at a million sessions
 // (bench/RESULTS.md). So a logout appends a row to `revocations` instead, in the transaction that
 // also appends its audit row: sequential pages, one fsync shared by the group commit. A revoked
-// session's row stays until the purge deletes it together with its revocation, in bulk.
+// session's row stays until the purge deletes it, in key order with the expired ones (neighbouring
+// rows share pages, so that costs a fraction of a page write per row), and then its revocation.
 //
 // Every read of a session must therefore skip revoked ones. `revoked_sessions` is each process's
 // in-memory mirror of the table (the table has no index on token_hash: that index would be a
@@ -22,6 +23,7 @@
 #include <cstdint>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 namespace authd::storage::sqlite {
 
@@ -33,6 +35,8 @@ public:
 
     // Whether `hash` is revoked as far as the mirror knows (call catch_up() first).
     bool contains(const session::token_hash& hash) const;
+    // Keeps only the revoked hashes of `hashes` (one lock for all: the purge checks every row).
+    void keep_revoked(std::vector<session::token_hash>& hashes) const;
 
     // For a write job on the writer, inside its transaction: whether `hash` is revoked, counting
     // the rows not loaded yet (this batch's own pending revocations, or another process's).
@@ -42,14 +46,9 @@ public:
     // transaction has committed (the writer's catch_up), never before.
     static bool append(connection& c, const session::token_hash& hash, std::int64_t revoked_at_ms);
 
-    // Deletes the session rows of up to `limit` of the oldest revocations, and those revocations,
-    // inside the writer's transaction. Returns how many session rows went and the highest
-    // revocation number purged (0 when there was none); after the commit, pass it to forget_through().
-    struct purged {
-        std::size_t sessions = 0;
-        std::int64_t through = 0;
-    };
-    static result<purged> purge_oldest(connection& c, std::size_t limit);
+    // Deletes the revocations numbered `through` or lower, inside the writer's transaction: the
+    // purge does it once it has deleted their session rows. After the commit, forget_through().
+    static bool drop_through(connection& c, std::int64_t through);
 
     // Drops what the mirror holds for revocations numbered `through` or lower (they are purged).
     void forget_through(std::int64_t through);
@@ -58,6 +57,8 @@ public:
     bool forget_purged(connection& c);
 
     std::size_t size() const;
+    // Every revocation numbered up to this is in the mirror (or purged).
+    std::int64_t watermark() const;
 
 private:
     mutable std::mutex mutex_;

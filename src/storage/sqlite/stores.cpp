@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <iterator>
 
 namespace authd::storage::sqlite {
 namespace {
@@ -149,9 +150,7 @@ task<result<bool>> sqlite_session_store::remove(token_hash hash)
     // In a local first: g++ 12 mishandles a capturing lambda temporary inside a co_await expression.
     task<result<bool>> write = db_.write(
         [hash, &revoked = db_.revocations()](connection& c) { return revoke_session(c, revoked, hash); });
-    auto removed = co_await std::move(write);
-    purge_revoked_if_backlogged();
-    co_return removed;
+    co_return co_await std::move(write);
 }
 
 task<result<session::recorded_removal>> sqlite_session_store::remove_recorded(token_hash hash,
@@ -183,45 +182,7 @@ task<result<session::recorded_removal>> sqlite_session_store::remove_recorded(to
             }
             return session::recorded_removal{.removed = true, .audit_failed = !recorded};
         });
-    auto removed = co_await std::move(write);
-    purge_revoked_if_backlogged();
-    co_return removed;
-}
-
-void sqlite_session_store::purge_revoked_if_backlogged()
-{
-    if (db_.revocations().size() < backlog_.high || purging_backlog_->exchange(true)) {
-        return;
-    }
-    purge_revoked_step(db_, backlog_, purging_backlog_);
-}
-
-void sqlite_session_store::purge_revoked_step(database& db, revocation_backlog backlog,
-                                              std::shared_ptr<std::atomic<bool>> purging)
-{
-    // Detached, and holding nothing of the store: the chain may outlive it (the database drains
-    // its queue when it closes). Each step is one small write, so logouts queued meanwhile are
-    // committed between steps.
-    auto through = std::make_shared<std::int64_t>(0);
-    db.write_detached(
-        [through, chunk = backlog.chunk](connection& c) {
-            const auto purged = revoked_sessions::purge_oldest(c, chunk);
-            if (!purged) {
-                return false;
-            }
-            *through = purged->through;
-            return true;
-        },
-        [&db, backlog, through, purging](bool committed) {
-            if (committed) {
-                db.revocations().forget_through(*through);
-            }
-            if (committed && *through != 0 && db.revocations().size() > backlog.low) {
-                purge_revoked_step(db, backlog, purging);
-            } else {
-                *purging = false;
-            }
-        });
+    co_return co_await std::move(write);
 }
 
 task<result<std::optional<std::size_t>>> sqlite_session_store::remove_user_sessions(std::string user_id,
@@ -278,57 +239,65 @@ void sqlite_session_store::touch(token_hash hash, sys_ms seen_at)
 
 task<result<std::size_t>> sqlite_session_store::purge_range(int first_byte, sys_ms now, sys_ms idle_cutoff)
 {
-    return db_.write([first_byte, now = to_unix_ms(now),
-                      cutoff = to_unix_ms(idle_cutoff)](connection& c) -> result<std::size_t> {
-        // The sessions whose token hash starts with `first_byte`: 1/256 of the table.
+    return db_.write([first_byte, now = to_unix_ms(now), cutoff = to_unix_ms(idle_cutoff),
+                      &revoked = db_.revocations()](connection& c) -> result<std::size_t> {
+        // The sessions whose token hash starts with `first_byte`: 1/256 of the table, scanned in
+        // key order, so the rows deleted share leaf pages (a random delete costs a page write
+        // each; these cost a fraction of one).
         const std::array<std::uint8_t, 1> low{static_cast<std::uint8_t>(first_byte)};
         const std::array<std::uint8_t, 1> high{static_cast<std::uint8_t>(first_byte + 1)};
-        statement s = first_byte < 255
-                          ? c.query(
-                                "DELETE FROM sessions WHERE token_hash >= ? AND token_hash < ? AND "
-                                "(expires_at <= ? OR (remember_me = 0 AND last_seen_at <= ?))")
-                          : c.query(
-                                "DELETE FROM sessions WHERE token_hash >= ? AND ?2 IS NOT NULL AND "
-                                "(expires_at <= ? OR (remember_me = 0 AND last_seen_at <= ?))");
-        s.bind(1, low).bind(2, high).bind(3, now).bind(4, cutoff);
-        if (s.step() != SQLITE_DONE) {
-            return storage_failure(c, "purge sessions");
+        statement scan = first_byte < 255
+                             ? c.query(
+                                   "SELECT token_hash, expires_at, remember_me, last_seen_at FROM sessions "
+                                   "WHERE token_hash >= ? AND token_hash < ?")
+                             : c.query(
+                                   "SELECT token_hash, expires_at, remember_me, last_seen_at FROM sessions "
+                                   "WHERE token_hash >= ? AND ?2 IS NOT NULL");
+        scan.bind(1, low).bind(2, high);
+        std::vector<token_hash> expired;
+        std::vector<token_hash> revoked_rows;
+        int rc = SQLITE_OK;
+        while ((rc = scan.step()) == SQLITE_ROW) {
+            const bool is_expired =
+                scan.column_int(1) <= now || (scan.column_int(2) == 0 && scan.column_int(3) <= cutoff);
+            (is_expired ? expired : revoked_rows).push_back(read_token_hash(scan, 0));
         }
-        return static_cast<std::size_t>(c.changes());
+        if (rc != SQLITE_DONE) {
+            return storage_failure(c, "scan sessions");
+        }
+        revoked.keep_revoked(revoked_rows);
+        // Both lists are in key order; merged, the deletes walk the leaves once.
+        std::vector<token_hash> doomed;
+        doomed.reserve(expired.size() + revoked_rows.size());
+        std::merge(expired.begin(), expired.end(), revoked_rows.begin(), revoked_rows.end(),
+                   std::back_inserter(doomed));
+        for (const auto& hash : doomed) {
+            statement del = c.query("DELETE FROM sessions WHERE token_hash = ?");
+            del.bind(1, hash);
+            if (del.step() != SQLITE_DONE) {
+                return storage_failure(c, "purge sessions");
+            }
+        }
+        return expired.size();
     });
 }
 
 task<result<std::size_t>> sqlite_session_store::purge_expired(sys_ms now, sys_ms idle_cutoff)
 {
-    // First the revoked sessions, a chunk per write, so that logouts queued meanwhile are
-    // committed between chunks.
-    std::size_t revoked_purged = 0;
-    for (;;) {
-        task<result<revoked_sessions::purged>> step = db_.write(
-            [chunk = backlog_.chunk](connection& c) { return revoked_sessions::purge_oldest(c, chunk); });
-        const auto chunk = co_await std::move(step);
-        if (!chunk) {
-            co_return chunk.error();
-        }
-        if (chunk->through == 0) {
-            break;
-        }
-        db_.revocations().forget_through(chunk->through);
-        revoked_purged += chunk->sessions;
-    }
-    // What another process's purge removed.
-    const result<void> forgotten = db_.read([this](connection& c) -> result<void> {
-        if (!db_.revocations().forget_purged(c)) {
+    // Every revocation loaded now has its session row deleted by the sweep below (the row is in
+    // one of the ranges, each scanned after this point), so afterwards its revocation can go too.
+    revoked_sessions& revoked = db_.revocations();
+    const result<std::int64_t> through = db_.read([&revoked](connection& c) -> result<std::int64_t> {
+        if (!revoked.catch_up(c)) {
             return storage_failure(c, "read revocations");
         }
-        return {};
+        return revoked.watermark();
     });
-    (void)forgotten;  // already logged; the next purge tries again
-    if (revoked_purged > 0) {
-        log::debug("revoked sessions purged", {{"count", revoked_purged}});
+    if (!through) {
+        co_return through.error();
     }
-    // Then the expired ones, in 256 small writes, one per range of token hashes, for the same
-    // reason.
+    // In 256 small writes, one per range of token hashes, so that logouts queued meanwhile are
+    // committed between them instead of waiting for one scan of the whole table.
     std::size_t purged = 0;
     for (int first_byte = 0; first_byte < 256; ++first_byte) {
         task<result<std::size_t>> step = purge_range(first_byte, now, idle_cutoff);
@@ -338,7 +307,24 @@ task<result<std::size_t>> sqlite_session_store::purge_expired(sys_ms now, sys_ms
         }
         purged += *removed;
     }
+    task<result<void>> drop = db_.write([through = *through](connection& c) -> result<void> {
+        return revoked_sessions::drop_through(c, through) ? result<void>{}
+                                                          : storage_failure(c, "purge revocations");
+    });
+    if (const auto dropped = co_await std::move(drop); !dropped) {
+        co_return dropped.error();
+    }
+    revoked.forget_through(*through);
+    // And what other processes' purges removed.
+    (void)db_.read([&revoked](connection& c) -> result<void> {
+        return revoked.forget_purged(c) ? result<void>{} : storage_failure(c, "read revocations");
+    });
     co_return purged;
+}
+
+bool sqlite_session_store::purge_due() const
+{
+    return db_.revocations().size() >= purge_backlog_;
 }
 
 task<result<std::uint64_t>> sqlite_session_store::count_live(sys_ms now, sys_ms idle_cutoff)

@@ -7,24 +7,15 @@
 #include "session/session_store.hpp"
 #include "storage/sqlite/database.hpp"
 
-#include <atomic>
-#include <memory>
-
 namespace authd::storage::sqlite {
-
-// The revocation backlog (revoked sessions whose rows the purge has not deleted yet) costs memory
-// in every process's mirror: past `high` revocations a purge starts at once and goes on, `chunk`
-// at a time, until at most `low` remain, instead of waiting for the purge timer.
-struct revocation_backlog {
-    std::size_t high = 100'000;
-    std::size_t low = 20'000;
-    std::size_t chunk = 256;  // ≈ 3 ms of writer time at a million sessions (bench/RESULTS.md)
-};
 
 // db is owned by the application and outlives the stores.
 class sqlite_session_store final : public session::session_store {
 public:
-    explicit sqlite_session_store(database& db, revocation_backlog backlog = {}) : db_(db), backlog_(backlog)
+    // `purge_backlog`: how many revoked sessions may wait for the purge before purge_due() asks
+    // for it early (each costs memory in every process's mirror, ≈ 70 bytes).
+    explicit sqlite_session_store(database& db, std::size_t purge_backlog = 100'000)
+        : db_(db), purge_backlog_(purge_backlog)
     {
     }
 
@@ -41,7 +32,9 @@ public:
     task<result<std::size_t>> replace_user_sessions(std::string user_id, session::token_hash current,
                                                     session::session_record replacement) override;
     void touch(session::token_hash hash, sys_ms seen_at) override;
+    // Also deletes the revoked sessions and their revocations.
     task<result<std::size_t>> purge_expired(sys_ms now, sys_ms idle_cutoff) override;
+    bool purge_due() const override;
     task<result<std::uint64_t>> count_live(sys_ms now, sys_ms idle_cutoff) override;
     task<result<void>> ping() override;
 
@@ -50,13 +43,9 @@ public:
 
 private:
     task<result<std::size_t>> purge_range(int first_byte, sys_ms now, sys_ms idle_cutoff);
-    void purge_revoked_if_backlogged();
-    static void purge_revoked_step(database& db, revocation_backlog backlog,
-                                   std::shared_ptr<std::atomic<bool>> purging);
 
     database& db_;
-    revocation_backlog backlog_;
-    std::shared_ptr<std::atomic<bool>> purging_backlog_ = std::make_shared<std::atomic<bool>>(false);
+    std::size_t purge_backlog_;
 };
 
 class sqlite_user_store final : public auth::user_store {

@@ -10,25 +10,32 @@ using boost::beast::http::verb;
 struct expected_route {
     verb method;
     std::string_view path;
-    bool needs_session;
+    session_use session;
     bool needs_csrf;
 };
 
 TEST(RouteTable, MatchesEveryRouteWithItsRequirements)
 {
+    constexpr auto none = session_use::none;
+    constexpr auto checked = session_use::checked;
     const expected_route rows[] = {
-        {verb::post, "/auth/register", false, false},  {verb::post, "/auth/login", false, false},
-        {verb::post, "/auth/logout", true, true},      {verb::get, "/auth/me", true, false},
-        {verb::get, "/auth/csrf", true, false},        {verb::get, "/auth/sessions", true, false},
-        {verb::delete_, "/auth/sessions", true, true}, {verb::delete_, "/auth/sessions/0123abcd", true, true},
-        {verb::post, "/auth/password", true, true},    {verb::get, "/health", false, false},
-        {verb::get, "/ready", false, false},
+        {verb::post, "/auth/register", none, false},
+        {verb::post, "/auth/login", none, false},
+        {verb::post, "/auth/logout", session_use::ended, true},
+        {verb::get, "/auth/me", checked, false},
+        {verb::get, "/auth/csrf", checked, false},
+        {verb::get, "/auth/sessions", checked, false},
+        {verb::delete_, "/auth/sessions", checked, true},
+        {verb::delete_, "/auth/sessions/0123abcd", checked, true},
+        {verb::post, "/auth/password", checked, true},
+        {verb::get, "/health", none, false},
+        {verb::get, "/ready", none, false},
     };
     for (const auto& row : rows) {
         const route_match m = match_route(row.path, row.method);
         ASSERT_NE(m.matched, nullptr) << row.path;
         EXPECT_EQ(m.matched->method, row.method) << row.path;
-        EXPECT_EQ(m.matched->needs_session, row.needs_session) << row.path;
+        EXPECT_EQ(m.matched->session, row.session) << row.path;
         EXPECT_EQ(m.matched->needs_csrf, row.needs_csrf) << row.path;
         EXPECT_NE(m.matched->handle, nullptr);
     }
@@ -39,10 +46,11 @@ TEST(RouteTable, EveryStateChangingRouteWithASessionIsCsrfChecked)
     for (const route& r : route_table()) {
         const bool state_changing =
             r.method != verb::get && r.method != verb::head && r.method != verb::options;
-        if (r.needs_session && state_changing) {
+        const bool needs_session = r.session != session_use::none;
+        if (needs_session && state_changing) {
             EXPECT_TRUE(r.needs_csrf) << r.pattern;
         }
-        EXPECT_FALSE(r.needs_csrf && !r.needs_session)
+        EXPECT_FALSE(r.needs_csrf && !needs_session)
             << r.pattern << ": CSRF needs a session to check against";
     }
 }

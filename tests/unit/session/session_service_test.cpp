@@ -175,6 +175,15 @@ TEST_F(SessionServiceTest, TouchIsThrottledToTheTouchInterval)
     EXPECT_EQ(stored(s.record.hash)->last_seen_at, t0 + 60s);
 }
 
+TEST_F(SessionServiceTest, ARequestThatEndsTheSessionRecordsNoActivity)
+{
+    const started_session s = start();
+    clock.advance(5min);
+    const auto r = run(ioc, service.authenticate(s.cookie_value, false));
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(stored(s.record.hash)->last_seen_at, t0) << "no last_seen_at write for a logout";
+}
+
 TEST_F(SessionServiceTest, TouchIntervalIsATenthOfAShortIdleTimeout)
 {
     session_service short_idle{store, clock, session_policy{.idle_timeout = 5min}};

@@ -12,27 +12,25 @@
 
 #include <chrono>
 #include <stdexcept>
-#include <thread>
 
 namespace authd::test {
 namespace {
 
 using storage::sqlite::database;
-using storage::sqlite::revocation_backlog;
 using storage::sqlite::sqlite_session_store;
 
 const sys_ms t0 = from_unix_ms(1'795'549'419'000);
 
 // One process's view of the shared file.
 struct instance {
-    instance(const std::string& path, revocation_backlog backlog = {})
+    explicit instance(const std::string& path, std::size_t purge_backlog = 100'000)
     {
         std::string error;
         db = database::open(path, error);
         if (!db) {
             throw std::runtime_error("cannot open the test database: " + error);
         }
-        sessions = std::make_unique<sqlite_session_store>(*db, backlog);
+        sessions = std::make_unique<sqlite_session_store>(*db, purge_backlog);
     }
     std::unique_ptr<database> db;
     std::unique_ptr<sqlite_session_store> sessions;
@@ -196,10 +194,10 @@ TEST_F(Revocations, ARestartedProcessStillRefusesRevokedSessions)
     EXPECT_FALSE(restarted.remove(r.hash));
 }
 
-TEST(RevocationBacklog, ALargeBacklogIsPurgedWithoutWaitingForTheTimer)
+TEST(RevocationBacklog, ABacklogAsksForAnEarlyPurgeAndThePurgeClearsIt)
 {
     temp_dir dir;
-    instance one{dir.file("authd.db"), revocation_backlog{.high = 10, .low = 3, .chunk = 4}};
+    instance one{dir.file("authd.db"), 3};
     storage::sqlite::sqlite_user_store users(*one.db);
     ASSERT_TRUE(run(one.ioc, users.insert(auth::user{.id = "u1",
                                                      .email = "u1@example.com",
@@ -207,7 +205,7 @@ TEST(RevocationBacklog, ALargeBacklogIsPurgedWithoutWaitingForTheTimer)
                                                      .role = "user",
                                                      .created_at = t0})));
     std::vector<session::token_hash> revoked;
-    for (int i = 0; i < 12; ++i) {
+    for (int i = 0; i < 4; ++i) {
         session::session_record r;
         r.hash = session::issue_token().hash;
         r.user_id = "u1";
@@ -215,20 +213,24 @@ TEST(RevocationBacklog, ALargeBacklogIsPurgedWithoutWaitingForTheTimer)
         r.created_at = r.last_seen_at = t0;
         r.expires_at = t0 + std::chrono::hours{12};
         ASSERT_TRUE(run(one.ioc, one.sessions->insert(r)));
-        ASSERT_TRUE(one.remove(r.hash));
-        revoked.push_back(r.hash);
+        if (i < 3) {
+            EXPECT_FALSE(one.sessions->purge_due()) << i << " revoked";
+            ASSERT_TRUE(one.remove(r.hash));
+            revoked.push_back(r.hash);
+        }
     }
-    // The 10th revocation started a purge down to at most 3 (as background writes, through the
-    // same writer queue as ping()); the last two came after it.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
-    while (one.db->revocations().size() > 5 && std::chrono::steady_clock::now() < deadline) {
-        (void)run(one.ioc, one.sessions->ping());
-        std::this_thread::sleep_for(std::chrono::milliseconds{5});
-    }
-    EXPECT_LE(one.db->revocations().size(), 5U);
+    EXPECT_TRUE(one.sessions->purge_due());
+    const auto purged = run(one.ioc, one.sessions->purge_expired(t0, t0 - std::chrono::hours{1}));
+    ASSERT_TRUE(purged);
+    EXPECT_EQ(*purged, 0U) << "the count is of expired sessions; revoked ones are not counted again";
+    EXPECT_FALSE(one.sessions->purge_due());
+    EXPECT_EQ(one.db->revocations().size(), 0U);
     for (const auto& h : revoked) {
         EXPECT_FALSE(one.find(h));
     }
+    auto listed = run(one.ioc, one.sessions->list_for_user("u1"));
+    ASSERT_TRUE(listed);
+    EXPECT_EQ(listed->size(), 1U) << "the live session stays";
 }
 
 }  // namespace
