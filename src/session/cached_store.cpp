@@ -28,11 +28,31 @@ task<result<void>> cached_store::insert(session_record record)
 task<result<std::optional<session_record>>> cached_store::find(token_hash hash)
 {
     const std::uint64_t epoch = epoch_.current();
+    const std::optional<std::uint64_t> marker = inner_.revocation_marker();
+    std::optional<session_record> cached;
+    bool recheck = false;
     {
         std::lock_guard lock(mutex_);
         if (const auto it = entries_.find(hash); it != entries_.end() && it->second.epoch == epoch) {
-            co_return std::optional{it->second.record};
+            cached = it->second.record;
+            recheck = marker && it->second.marker != *marker;
         }
+    }
+    if (cached && !recheck) {
+        co_return cached;
+    }
+    if (cached) {
+        // Some session's end was acknowledged since this entry was checked: was it this one?
+        task<result<bool>> check = inner_.revoked(hash, *marker);
+        const auto revoked = co_await std::move(check);
+        if (revoked && !*revoked && epoch_.current() == epoch) {
+            std::lock_guard lock(mutex_);
+            if (const auto it = entries_.find(hash); it != entries_.end() && it->second.epoch == epoch) {
+                it->second.marker = *marker;
+            }
+            co_return cached;
+        }
+        erase(hash);  // revoked, or the store could not tell: ask it for the row
     }
     auto found = co_await inner_.find(hash);
     if (found && *found && capacity_ > 0) {
@@ -40,7 +60,7 @@ task<result<std::optional<session_record>>> cached_store::find(token_hash hash)
         if (entries_.size() >= capacity_ && !entries_.contains(hash)) {
             entries_.erase(entries_.begin());  // evict an arbitrary entry: bounded memory, O(1)
         }
-        entries_.insert_or_assign(hash, entry{**found, epoch});
+        entries_.insert_or_assign(hash, entry{**found, epoch, marker.value_or(0)});
     }
     co_return found;
 }
@@ -59,21 +79,42 @@ task<result<std::vector<session_record>>> cached_store::list_for_user(std::strin
     return inner_.list_for_user(std::move(user_id));
 }
 
+void cached_store::erase(const token_hash& hash)
+{
+    std::lock_guard lock(mutex_);
+    entries_.erase(hash);
+}
+
+template <class Removal>
+auto cached_store::remove_one(const token_hash& hash, Removal removal) -> decltype(removal())
+{
+    // Before and after, as for invalidate(); without a marker, every entry must go.
+    const bool marked = inner_.revocation_marker().has_value();
+    if (marked) {
+        erase(hash);
+    } else {
+        invalidate(&hash, nullptr);
+    }
+    auto removed = co_await removal();
+    if (marked) {
+        erase(hash);
+    } else {
+        invalidate(&hash, nullptr);
+    }
+    co_return removed;
+}
+
 task<result<bool>> cached_store::remove(token_hash hash)
 {
-    invalidate(&hash, nullptr);
-    auto removed = co_await inner_.remove(hash);
-    invalidate(&hash, nullptr);
-    co_return removed;
+    return remove_one(hash, [this, hash] { return inner_.remove(hash); });
 }
 
 task<result<recorded_removal>> cached_store::remove_recorded(token_hash hash, audit::audit_log& audit,
                                                              audit::audit_event record)
 {
-    invalidate(&hash, nullptr);
-    auto removed = co_await inner_.remove_recorded(hash, audit, std::move(record));
-    invalidate(&hash, nullptr);
-    co_return removed;
+    return remove_one(hash, [this, hash, &audit, record = std::move(record)]() mutable {
+        return inner_.remove_recorded(hash, audit, std::move(record));
+    });
 }
 
 task<result<std::optional<std::size_t>>> cached_store::remove_user_sessions(std::string user_id,
@@ -109,6 +150,9 @@ void cached_store::touch(token_hash hash, sys_ms seen_at)
 
 task<result<std::size_t>> cached_store::purge_expired(sys_ms now, sys_ms idle_cutoff)
 {
+    // The purge lets the inner store forget revocations whose rows it deleted; entries checked
+    // against those revocations must not be served on their word any more (see find()).
+    epoch_.advance();
     // Expired entries are already refused by the session service; this only frees their memory.
     {
         std::lock_guard lock(mutex_);

@@ -7,6 +7,14 @@
 // (A reader that saw the epoch after the first advance but before the second read its row before
 // the commit, so its entry carries an epoch the second advance makes stale; a reader that saw the
 // epoch after the second advance read after the commit, and found nothing to cache.)
+//
+// The end of a single session (logout) need not cost every other entry, when the inner store has a
+// revocation marker (session_store::revocation_marker, the SQLite revocation log): such an end
+// leaves the epoch alone, and the store advances the marker after its commit, before it is
+// acknowledged. An entry remembers the marker it was last checked at; when the marker has moved,
+// the entry is served only after the store says, from memory, that this session was not among the
+// revocations, and only if the epoch did not move meanwhile (a purge advances it before it lets the
+// store forget purged revocations).
 #pragma once
 
 #include "core/change_epoch.hpp"
@@ -45,8 +53,13 @@ public:
 private:
     struct entry {
         session_record record;
-        std::uint64_t epoch;  // the change epoch before the record was read
+        std::uint64_t epoch;   // the change epoch before the record was read
+        std::uint64_t marker;  // the inner store's revocation marker when last checked (if it has one)
     };
+    // The single-session removals: with a revocation marker, only `hash`'s own entry goes.
+    template <class Removal>
+    auto remove_one(const token_hash& hash, Removal removal) -> decltype(removal());
+    void erase(const token_hash& hash);
 
     // Before and after a removal: makes every entry stale and frees what is no longer needed.
     void invalidate(const token_hash* hash, const std::string* user_id);

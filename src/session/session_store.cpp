@@ -17,4 +17,9 @@ task<result<recorded_removal>> session_store::remove_recorded(token_hash hash, a
     co_return outcome;
 }
 
+task<result<bool>> session_store::revoked(token_hash, std::uint64_t)
+{
+    co_return errc::internal_error;  // a cache asks only a store that has a revocation marker
+}
+
 }  // namespace authd::session

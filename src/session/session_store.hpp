@@ -72,6 +72,16 @@ public:
 
     // Whether the store can serve requests (readiness probe).
     virtual task<result<void>> ping() = 0;
+
+    // For a cache in front of the store: lets it keep its entries across other sessions' ends.
+    // A store that records ends of single sessions (remove, remove_recorded) as revocations it can
+    // check from memory returns a marker that changes after every such end is committed, before
+    // it is acknowledged, on every instance sharing the store. nullopt: no such marker (the cache
+    // must then drop every entry on any removal).
+    virtual std::optional<std::uint64_t> revocation_marker() const { return std::nullopt; }
+    // Whether the session was ended by a revocation acknowledged before revocation_marker() had
+    // the value `marker`. Only for stores that have a marker.
+    virtual task<result<bool>> revoked(token_hash hash, std::uint64_t marker);
 };
 
 }  // namespace authd::session

@@ -71,17 +71,21 @@ std::unique_ptr<database> database::open(const std::string& path, std::string& e
     if (!writer || !configure(*writer, true, error) || !migrate(*writer, error)) {
         return nullptr;
     }
-    auto db = std::unique_ptr<database>(new database(path, std::move(writer)));
+    auto marker = shared_epoch::open(path, error, shared_epoch::slot::revocations);
+    if (!marker) {
+        return nullptr;
+    }
+    auto db = std::unique_ptr<database>(new database(path, std::move(writer), std::move(marker)));
     // Before any write is queued: from here on the writer keeps the mirror current itself.
-    if (!db->revoked_.catch_up(*db->writer_)) {
+    if (!db->revoked_.catch_up(*db->writer_, db->revocation_marker())) {
         error = "cannot read the revocation log: " + db->writer_->error();
         return nullptr;
     }
     return db;
 }
 
-database::database(std::string path, std::unique_ptr<connection> writer)
-    : path_(std::move(path)), writer_(std::move(writer))
+database::database(std::string path, std::unique_ptr<connection> writer, std::unique_ptr<shared_epoch> marker)
+    : path_(std::move(path)), writer_(std::move(writer)), revocation_marker_(std::move(marker))
 {
     std::string error;
     checkpointer_ = connection::open(path_, false, error);
@@ -203,6 +207,7 @@ void database::run_checkpointer()
 void database::commit_batch(std::vector<std::unique_ptr<write_job>>& batch)
 {
     connection& db = *writer_;
+    revoked_in_batch_ = false;
     auto fail_all = [&](const char* what) {
         log::error("database write failed", {{"stage", what}, {"error", db.error()}, {"jobs", batch.size()}});
         if (db.in_transaction()) {
@@ -243,8 +248,11 @@ void database::commit_batch(std::vector<std::unique_ptr<write_job>>& batch)
     }
     // Before any job is answered, so that an acknowledged logout is already in the mirror. If this
     // fails the readers still catch up before each read; only the writer's checks get slower.
-    if (!revoked_.catch_up(db)) {
+    if (!revoked_.catch_up(db, revocation_marker())) {
         log::warn("cannot read the revocation log", {{"error", db.error()}});
+    }
+    if (revoked_in_batch_) {
+        revocation_marker_->advance();  // after the commit, before any answer (see note_revocation)
     }
     for (auto& job : batch) {
         job->finish(true);

@@ -7,6 +7,7 @@
 #include "core/errc.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/revocations.hpp"
+#include "storage/sqlite/shared_epoch.hpp"
 
 #include <boost/asio/thread_pool.hpp>
 
@@ -44,6 +45,12 @@ public:
     // The sessions revoked in this database and not purged yet (storage/sqlite/revocations.hpp).
     // The writer catches it up after each commit, before the committed writes are answered.
     revoked_sessions& revocations() { return revoked_; }
+    // Called by a write job that appended a revocation: once its transaction has committed, the
+    // writer advances the revocation marker, a counter shared by every process on this database,
+    // before the job is answered. A process whose mirror caught up at marker M therefore knows
+    // every revocation acknowledged before M was read.
+    void note_revocation() { revoked_in_batch_ = true; }
+    std::uint64_t revocation_marker() const { return revocation_marker_->current(); }
 
     // Runs fn(connection&) on a pooled read connection, on the calling thread.
     template <class Fn>
@@ -73,7 +80,7 @@ private:
     template <class T, class Fn, class Handler>
     struct typed_job;
 
-    database(std::string path, std::unique_ptr<connection> writer);
+    database(std::string path, std::unique_ptr<connection> writer, std::unique_ptr<shared_epoch> marker);
     void submit(std::unique_ptr<write_job> job);
     void run_writer();
     void run_checkpointer();
@@ -85,6 +92,8 @@ private:
     std::string path_;
     std::unique_ptr<connection> writer_;  // used only by writer_thread_ once it runs
     revoked_sessions revoked_;
+    std::unique_ptr<shared_epoch> revocation_marker_;
+    bool revoked_in_batch_ = false;  // used only by the writer thread
 
     std::mutex queue_mutex_;
     std::condition_variable queue_ready_;

@@ -36,6 +36,23 @@ bool revoked_sessions::catch_up(connection& c)
     return true;
 }
 
+bool revoked_sessions::catch_up(connection& c, std::uint64_t marker)
+{
+    if (!catch_up(c)) {
+        return false;
+    }
+    std::lock_guard lock(mutex_);
+    synced_marker_ = synced_ ? std::max(synced_marker_, marker) : marker;
+    synced_ = true;
+    return true;
+}
+
+bool revoked_sessions::current_at(std::uint64_t marker) const
+{
+    std::lock_guard lock(mutex_);
+    return synced_ && synced_marker_ >= marker;
+}
+
 bool revoked_sessions::contains(const session::token_hash& hash) const
 {
     std::lock_guard lock(mutex_);

@@ -32,6 +32,12 @@ public:
     // Loads the revocations committed since the last call. `c` must see committed data only: a
     // read connection, or the writer outside a transaction. False when the query failed.
     bool catch_up(connection& c);
+    // catch_up(), and on success records that the mirror holds every revocation acknowledged
+    // before the revocation marker (database::revocation_marker) had the value `marker`; the
+    // caller reads the marker before calling.
+    bool catch_up(connection& c, std::uint64_t marker);
+    // Whether a catch-up is needed to know every revocation acknowledged before `marker` was read.
+    bool current_at(std::uint64_t marker) const;
 
     // Whether `hash` is revoked as far as the mirror knows (call catch_up() first).
     bool contains(const session::token_hash& hash) const;
@@ -65,6 +71,8 @@ private:
     std::unordered_map<session::token_hash, std::int64_t, session::token_hash_hasher>
         entries_;                 // hash → number
     std::int64_t watermark_ = 0;  // every revocation numbered up to it is in entries_ or purged
+    std::uint64_t synced_marker_ = 0;
+    bool synced_ = false;  // whether synced_marker_ means anything yet
 };
 
 }  // namespace authd::storage::sqlite

@@ -13,17 +13,21 @@ namespace authd::storage::sqlite {
 namespace {
 
 constexpr std::size_t mapping_size = 4096;
-// The counter lives at the start of the mapping; lock-free 64-bit atomics work across processes.
+// The counters live at the start of the mapping; lock-free 64-bit atomics work across processes.
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
 
-std::atomic<std::uint64_t>& counter(void* mapping)
+constexpr std::size_t slot_size = 64;  // a cache line each: the counters do not share one
+
+std::atomic<std::uint64_t>& counter(void* mapping, shared_epoch::slot which)
 {
-    return *static_cast<std::atomic<std::uint64_t>*>(mapping);
+    auto* base = static_cast<unsigned char*>(mapping) + static_cast<std::size_t>(which) * slot_size;
+    return *reinterpret_cast<std::atomic<std::uint64_t>*>(base);  // NOLINT: a shared mapping
 }
 
 }  // namespace
 
-std::unique_ptr<shared_epoch> shared_epoch::open(const std::string& database_path, std::string& error)
+std::unique_ptr<shared_epoch> shared_epoch::open(const std::string& database_path, std::string& error,
+                                                 slot which)
 {
     const std::string path = database_path + "-authd-epoch";
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -45,7 +49,7 @@ std::unique_ptr<shared_epoch> shared_epoch::open(const std::string& database_pat
         error = "cannot map " + path + ": " + std::strerror(errno);
         return nullptr;
     }
-    return std::unique_ptr<shared_epoch>(new shared_epoch(mapping));
+    return std::unique_ptr<shared_epoch>(new shared_epoch(mapping, which));
 }
 
 shared_epoch::~shared_epoch()
@@ -55,12 +59,12 @@ shared_epoch::~shared_epoch()
 
 std::uint64_t shared_epoch::current() const noexcept
 {
-    return counter(mapping_).load();
+    return counter(mapping_, slot_).load();
 }
 
 void shared_epoch::advance() noexcept
 {
-    counter(mapping_).fetch_add(1);
+    counter(mapping_, slot_).fetch_add(1);
 }
 
 }  // namespace authd::storage::sqlite

@@ -67,10 +67,11 @@ result<bool> live_in_transaction(connection& c, const revoked_sessions& revoked,
     return !*is_revoked;
 }
 
-// Ends one session by appending its revocation: whether it was live, or errc::store_unavailable.
-result<bool> revoke_session(connection& c, const revoked_sessions& revoked, const token_hash& hash)
+// In a write job: ends one session by appending its revocation (and has the writer advance the
+// revocation marker after the commit): whether it was live, or errc::store_unavailable.
+result<bool> revoke_session(connection& c, database& db, const token_hash& hash)
 {
-    const auto live = live_in_transaction(c, revoked, hash, nullptr);
+    const auto live = live_in_transaction(c, db.revocations(), hash, nullptr);
     if (!live || !*live) {
         return live;
     }
@@ -78,7 +79,16 @@ result<bool> revoke_session(connection& c, const revoked_sessions& revoked, cons
     if (!revoked_sessions::append(c, hash, to_unix_ms(now))) {
         return fail(storage_failure(c, "revoke session"));
     }
+    db.note_revocation();
     return true;
+}
+
+// Loads the revocations acknowledged since the mirror last caught up, unless it is known to hold
+// them all already (the revocation marker has not moved since).
+bool catch_up_if_needed(database& db, connection& c)
+{
+    const std::uint64_t marker = db.revocation_marker();
+    return db.revocations().current_at(marker) || db.revocations().catch_up(c, marker);
 }
 
 }  // namespace
@@ -110,11 +120,10 @@ task<result<std::optional<session_record>>> sqlite_session_store::find(token_has
     return ready(db_.read([this, &hash](connection& c) -> result<std::optional<session_record>> {
         // The revocations first: a revocation committed after this point is one whose logout
         // was not yet acknowledged when this read began.
-        revoked_sessions& revoked = db_.revocations();
-        if (!revoked.catch_up(c)) {
+        if (!catch_up_if_needed(db_, c)) {
             return storage_failure(c, "read revocations");
         }
-        if (revoked.contains(hash)) {
+        if (db_.revocations().contains(hash)) {
             return std::optional<session_record>{};
         }
         statement s = c.query(
@@ -132,8 +141,7 @@ task<result<std::optional<session_record>>> sqlite_session_store::find(token_has
 task<result<std::vector<session_record>>> sqlite_session_store::list_for_user(std::string user_id)
 {
     return ready(db_.read([this, &user_id](connection& c) -> result<std::vector<session_record>> {
-        revoked_sessions& revoked = db_.revocations();
-        if (!revoked.catch_up(c)) {
+        if (!catch_up_if_needed(db_, c)) {
             return storage_failure(c, "read revocations");
         }
         statement s = c.query(
@@ -141,15 +149,15 @@ task<result<std::vector<session_record>>> sqlite_session_store::list_for_user(st
             "remember_me, ip_address, user_agent FROM sessions WHERE user_id = ? "
             "ORDER BY created_at");
         s.bind(1, user_id);
-        return read_unrevoked_sessions(c, s, revoked);
+        return read_unrevoked_sessions(c, s, db_.revocations());
     }));
 }
 
 task<result<bool>> sqlite_session_store::remove(token_hash hash)
 {
     // In a local first: g++ 12 mishandles a capturing lambda temporary inside a co_await expression.
-    task<result<bool>> write = db_.write(
-        [hash, &revoked = db_.revocations()](connection& c) { return revoke_session(c, revoked, hash); });
+    task<result<bool>> write =
+        db_.write([hash, &db = db_](connection& c) { return revoke_session(c, db, hash); });
     co_return co_await std::move(write);
 }
 
@@ -163,10 +171,9 @@ task<result<session::recorded_removal>> sqlite_session_store::remove_recorded(to
             session_store::remove_recorded(hash, audit, std::move(entry));
         co_return co_await std::move(generic);
     }
-    task<result<session::recorded_removal>> write =
-        db_.write([hash, &revoked = db_.revocations(),
-                   entry = std::move(entry)](connection& c) -> result<session::recorded_removal> {
-            const auto revoked_now = revoke_session(c, revoked, hash);
+    task<result<session::recorded_removal>> write = db_.write(
+        [hash, &db = db_, entry = std::move(entry)](connection& c) -> result<session::recorded_removal> {
+            const auto revoked_now = revoke_session(c, db, hash);
             if (!revoked_now) {
                 return revoked_now.error();
             }
@@ -325,6 +332,17 @@ task<result<std::size_t>> sqlite_session_store::purge_expired(sys_ms now, sys_ms
 bool sqlite_session_store::purge_due() const
 {
     return db_.revocations().size() >= purge_backlog_;
+}
+
+task<result<bool>> sqlite_session_store::revoked(token_hash hash, std::uint64_t marker)
+{
+    return ready(db_.read([this, &hash, marker](connection& c) -> result<bool> {
+        revoked_sessions& mirror = db_.revocations();
+        if (!mirror.current_at(marker) && !mirror.catch_up(c, marker)) {
+            return fail(storage_failure(c, "read revocations"));
+        }
+        return mirror.contains(hash);
+    }));
 }
 
 task<result<std::uint64_t>> sqlite_session_store::count_live(sys_ms now, sys_ms idle_cutoff)

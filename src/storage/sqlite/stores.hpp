@@ -37,6 +37,8 @@ public:
     bool purge_due() const override;
     task<result<std::uint64_t>> count_live(sys_ms now, sys_ms idle_cutoff) override;
     task<result<void>> ping() override;
+    std::optional<std::uint64_t> revocation_marker() const override { return db_.revocation_marker(); }
+    task<result<bool>> revoked(session::token_hash hash, std::uint64_t marker) override;
 
     // Bulk import in one transaction (seeding benchmarks); all or nothing.
     task<result<void>> insert_many(std::vector<session::session_record> records);

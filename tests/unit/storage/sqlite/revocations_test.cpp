@@ -1,7 +1,9 @@
 // The revocation log behind SQLite logouts (storage/sqlite/revocations.hpp): what the session store
 // contract cannot see from one handle. Two `database` objects on one file stand for two authd
 // processes: each has its own mirror of the log.
+#include "session/cached_store.hpp"
 #include "storage/sqlite/database.hpp"
+#include "storage/sqlite/shared_epoch.hpp"
 #include "storage/sqlite/stores.hpp"
 #include "support/run.hpp"
 #include "support/temp_dir.hpp"
@@ -192,6 +194,97 @@ TEST_F(Revocations, ARestartedProcessStillRefusesRevokedSessions)
     EXPECT_EQ(restarted.db->revocations().size(), 1U);
     EXPECT_FALSE(restarted.find(r.hash));
     EXPECT_FALSE(restarted.remove(r.hash));
+}
+
+// Each instance with the session cache in front, as the authd binary runs it.
+struct cached_instance {
+    explicit cached_instance(const std::string& path) : plain(path)
+    {
+        std::string error;
+        epoch = storage::sqlite::shared_epoch::open(path, error);
+        if (!epoch) {
+            throw std::runtime_error(error);
+        }
+        cache = std::make_unique<session::cached_store>(*plain.sessions, *epoch, 100);
+    }
+    std::optional<session::session_record> find(const session::token_hash& h)
+    {
+        auto found = run(plain.ioc, cache->find(h));
+        if (!found) {
+            throw std::runtime_error(found.error().message());
+        }
+        return *found;
+    }
+    instance plain;
+    std::unique_ptr<storage::sqlite::shared_epoch> epoch;
+    std::unique_ptr<session::cached_store> cache;
+};
+
+class CachedRevocations : public Revocations {
+protected:
+    // Deletes a row behind every cache's back: a find that still returns it was served from a cache.
+    void delete_row_behind_the_caches(const session::token_hash& h)
+    {
+        sqlite3* raw = nullptr;
+        sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+        sqlite3_busy_timeout(raw, 5000);
+        sqlite3_stmt* s = nullptr;
+        sqlite3_prepare_v2(raw, "DELETE FROM sessions WHERE token_hash = ?", -1, &s, nullptr);
+        sqlite3_bind_blob(s, 1, h.data(), static_cast<int>(h.size()), SQLITE_TRANSIENT);
+        EXPECT_EQ(sqlite3_step(s), SQLITE_DONE);
+        sqlite3_finalize(s);
+        sqlite3_close(raw);
+    }
+
+    cached_instance a{path};
+    cached_instance b{path};
+};
+
+TEST_F(CachedRevocations, ALogoutOnOneInstanceEndsTheCachedSessionOnAnother)
+{
+    const auto r = stored();
+    ASSERT_TRUE(a.find(r.hash));  // cached in a
+    auto removed = run(b.plain.ioc, b.cache->remove(r.hash));
+    ASSERT_TRUE(removed && *removed);
+    EXPECT_FALSE(a.find(r.hash));
+    EXPECT_FALSE(b.find(r.hash));
+}
+
+TEST_F(CachedRevocations, AnotherSessionsLogoutKeepsThisSessionCached)
+{
+    const auto kept = stored();
+    const auto ended = stored();
+    ASSERT_TRUE(a.find(kept.hash));
+    ASSERT_TRUE(a.find(ended.hash));
+    auto removed = run(b.plain.ioc, b.cache->remove(ended.hash));
+    ASSERT_TRUE(removed && *removed);
+    delete_row_behind_the_caches(kept.hash);
+    EXPECT_TRUE(a.find(kept.hash)) << "served from the cache after checking the revocations";
+    EXPECT_FALSE(a.find(ended.hash));
+}
+
+TEST_F(CachedRevocations, APurgeThatForgetsARevocationDoesNotLetTheCachedSessionBack)
+{
+    const auto r = stored();
+    ASSERT_TRUE(a.find(r.hash));
+    auto removed = run(b.plain.ioc, b.cache->remove(r.hash));
+    ASSERT_TRUE(removed && *removed);
+    // Both instances purge: the row and the revocation are deleted, and both mirrors forget it.
+    ASSERT_TRUE(run(b.plain.ioc, b.cache->purge_expired(t0, t0 - std::chrono::hours{1})));
+    ASSERT_TRUE(run(a.plain.ioc, a.cache->purge_expired(t0, t0 - std::chrono::hours{1})));
+    EXPECT_EQ(a.plain.db->revocations().size(), 0U);
+    EXPECT_FALSE(a.find(r.hash));
+}
+
+TEST_F(CachedRevocations, EndingAllSessionsStillEndsEveryCachedOne)
+{
+    const auto current = stored();
+    const auto other = stored();
+    ASSERT_TRUE(a.find(other.hash));
+    auto ended = run(b.plain.ioc, b.cache->remove_user_sessions("u1", current.hash, true));
+    ASSERT_TRUE(ended && *ended);
+    EXPECT_FALSE(a.find(other.hash));
+    EXPECT_TRUE(a.find(current.hash));
 }
 
 TEST(RevocationBacklog, ABacklogAsksForAnEarlyPurgeAndThePurgeClearsIt)
