@@ -30,10 +30,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# One slice of sessions for /auth/me, then one per logout run and one per mixed run, each enough
-# for 70k logouts/s (a run that exhausts its slice says so below the table).
+# One slice of sessions for /auth/me, then one per logout run and one per run of each mixed
+# workload, each enough for 70k logouts/s (a run that exhausts its slice says so below the table).
 per_run=$((seconds * 70000 + 1000))
-"$AUTHD" seed-sessions --db "$work/authd.db" --count $((per_run * (repeat * 2 + 1))) --out "$work/tokens.txt" \
+"$AUTHD" seed-sessions --db "$work/authd.db" --count $((per_run * (repeat * 3 + 1))) --out "$work/tokens.txt" \
     >/dev/null
 split -l "$per_run" -d -a 3 "$work/tokens.txt" "$work/tokens."
 # The seeding dirtied hundreds of MiB: flush them now, or their writeback competes with the
@@ -57,7 +57,9 @@ for r in $(seq "$repeat"); do
     results[logout]+="$(run_wrk "$AUTHD_PID" logout.lua "$AUTHD_URL/auth/logout" "$seconds" "$connections" "$tokens")"$'\n'
     tokens=$(printf '%s/tokens.%03d' "$work" $((slice + 2)))
     results[mixed]+="$(run_wrk "$AUTHD_PID" mixed.lua "$AUTHD_URL/" "$seconds" "$connections" "$tokens")"$'\n'
-    slice=$((slice + 2))
+    tokens=$(printf '%s/tokens.%03d' "$work" $((slice + 3)))
+    results[mixed-1k]+="$(run_wrk "$AUTHD_PID" mixed_many.lua "$AUTHD_URL/" "$seconds" "$connections" "$tokens")"$'\n'
+    slice=$((slice + 3))
 done
 
 med() { # workload key -> median over the repeats
@@ -77,15 +79,15 @@ cpu_per_request() { # workload -> median server CPU microseconds per request
 nginx_rps=$(med nginx rps)
 printf '\n%s, %s s x %s runs, %s connections, server CPU %s, wrk CPU %s (medians)\n' \
     "$(date -u +%Y-%m-%dT%H:%MZ)" "$seconds" "$repeat" "$connections" "$SERVER_CPU" "$CLIENT_CPU"
-printf '%-8s %10s %9s %9s %8s %12s %10s\n' workload 'req/s' 'p50 ms' 'p99 ms' non-200 'CPU us/req' 'vs nginx'
-for w in nginx logout me mixed; do
+printf '%-9s %10s %9s %9s %8s %12s %10s\n' workload 'req/s' 'p50 ms' 'p99 ms' non-200 'CPU us/req' 'vs nginx'
+for w in nginx logout me mixed mixed-1k; do
     rps=$(med "$w" rps)
-    printf '%-8s %10.0f %9.3f %9.3f %8d %12s %9.1f%%\n' "$w" "$rps" \
+    printf '%-9s %10.0f %9.3f %9.3f %8d %12s %9.1f%%\n' "$w" "$rps" \
         "$(awk -v v="$(med "$w" p50_us)" 'BEGIN {print v / 1000}')" \
         "$(awk -v v="$(med "$w" p99_us)" 'BEGIN {print v / 1000}')" \
         "$(med "$w" non200)" "$(cpu_per_request "$w")" \
         "$(awk -v a="$rps" -v b="$nginx_rps" 'BEGIN {print (b > 0 ? 100 * a / b : 0)}')"
 done
-if grep -q "tokens_exhausted=1" <<<"${results[logout]}${results[mixed]}"; then
+if grep -q "tokens_exhausted=1" <<<"${results[logout]}${results[mixed]}${results[mixed-1k]}"; then
     echo "warning: a run ran out of pre-made sessions; its figures cover only the time it had tokens"
 fi

@@ -1,0 +1,36 @@
+-- Like mixed.lua, but /auth/me cycles through many long-lived sessions (the first $ACTIVE lines
+-- of $TOKENS, default 1000), as a service with many signed-in users sees it: 95% GET /auth/me,
+-- 5% POST /auth/logout of distinct sessions (the lines after the active ones). Shows what a
+-- logout costs the other sessions' cached checks.
+package.path = (os.getenv("BENCH_LUA") or "bench/lua") .. "/?.lua;" .. package.path
+local common = require("common")
+local tokens = common.load_tokens()
+local active = tonumber(os.getenv("ACTIVE") or "1000")
+non200 = 0
+exhausted = 0
+
+setup = common.setup
+done = common.done
+
+local counter, next_logout, next_active = 0, active + 1, 1
+
+request = function()
+  counter = counter + 1
+  if counter % 20 == 0 then
+    local pair = tokens[next_logout]
+    if pair == nil then
+      exhausted = 1
+      wrk.thread:stop()
+      return wrk.format("GET", "/health")
+    end
+    next_logout = next_logout + 1
+    return wrk.format("POST", "/auth/logout", {["Cookie"] = "session=" .. pair[1], ["X-CSRF-Token"] = pair[2]})
+  end
+  local token = tokens[next_active][1]
+  next_active = next_active % active + 1
+  return wrk.format("GET", "/auth/me", {["Cookie"] = "session=" .. token})
+end
+
+response = function(status)
+  if status ~= 200 then non200 = non200 + 1 end
+end
