@@ -86,7 +86,7 @@ void cached_store::erase(const token_hash& hash)
 }
 
 template <class Removal>
-auto cached_store::remove_one(const token_hash& hash, Removal removal) -> decltype(removal())
+auto cached_store::remove_one(token_hash hash, Removal removal) -> decltype(removal())
 {
     // Before and after, as for invalidate(); without a marker, every entry must go.
     const bool marked = inner_.revocation_marker().has_value();

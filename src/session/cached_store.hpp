@@ -57,8 +57,9 @@ private:
         std::uint64_t marker;  // the inner store's revocation marker when last checked (if it has one)
     };
     // The single-session removals: with a revocation marker, only `hash`'s own entry goes.
+    // (A coroutine: its parameters are values, never references to a caller's frame.)
     template <class Removal>
-    auto remove_one(const token_hash& hash, Removal removal) -> decltype(removal());
+    auto remove_one(token_hash hash, Removal removal) -> decltype(removal());
     void erase(const token_hash& hash);
 
     // Before and after a removal: makes every entry stale and frees what is no longer needed.

@@ -9,6 +9,8 @@
 
 #include <atomic>
 #include <latch>
+#include <optional>
+#include <string>
 #include <thread>
 
 namespace authd::test {
@@ -207,13 +209,20 @@ TEST(Logout, RequestsInFlightDuringLogoutNeverBringTheSessionBack)
         });
     }
     std::this_thread::sleep_for(std::chrono::milliseconds{150});
-    const auto out = log_out(client, s);
+    std::optional<http_response> out;
+    std::string failure;
+    try {
+        out = log_out(client, s);
+    } catch (const std::exception& e) {
+        failure = e.what();  // reported below, once the readers are joined
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds{150});
     stop = true;
     for (auto& t : readers) {
         t.join();
     }
-    ASSERT_EQ(out.status, 200) << out.body;
+    ASSERT_TRUE(out) << "the logout request failed: " << failure;
+    ASSERT_EQ(out->status, 200) << out->body;
     EXPECT_EQ(me(client, s).status, 401);
     EXPECT_EQ(count_sessions(server.db_path()), 0);
 }

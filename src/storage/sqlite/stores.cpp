@@ -336,13 +336,20 @@ bool sqlite_session_store::purge_due() const
 
 task<result<bool>> sqlite_session_store::revoked(token_hash hash, std::uint64_t marker)
 {
-    return ready(db_.read([this, &hash, marker](connection& c) -> result<bool> {
-        revoked_sessions& mirror = db_.revocations();
-        if (!mirror.current_at(marker) && !mirror.catch_up(c, marker)) {
-            return fail(storage_failure(c, "read revocations"));
+    revoked_sessions& mirror = db_.revocations();
+    // Usually another request already caught up at this marker: then no connection is needed.
+    if (!mirror.current_at(marker)) {
+        const result<void> caught = db_.read([&mirror, marker](connection& c) -> result<void> {
+            if (!mirror.catch_up(c, marker)) {
+                return storage_failure(c, "read revocations");
+            }
+            return {};
+        });
+        if (!caught) {
+            return ready(result<bool>(fail(caught.error())));
         }
-        return mirror.contains(hash);
-    }));
+    }
+    return ready(result<bool>(mirror.contains(hash)));
 }
 
 task<result<std::uint64_t>> sqlite_session_store::count_live(sys_ms now, sys_ms idle_cutoff)
