@@ -9,11 +9,13 @@
 //
 // Every read of a session must therefore skip revoked ones. `revoked_sessions` is each process's
 // in-memory mirror of the table (the table has no index on token_hash: that index would be a
-// random page write again). It is kept current two ways: after every commit of this process's
-// writer, and before every read of a session row, by loading the rows past its watermark (rows
-// are numbered in commit order; AUTOINCREMENT never reuses a number). A revocation committed by
-// another process is thereby seen by the next read here, and a revocation committed here is in the
-// mirror before its logout is acknowledged.
+// random page write again). It is kept current by loading the rows past its watermark (rows are
+// numbered in commit order; AUTOINCREMENT never reuses a number): after every commit of this
+// process's writer, and before a read of a session row whenever the revocation marker has moved.
+// The marker (database::revocation_marker) is a counter shared by every process on the database
+// that a writer advances after committing a revocation and before acknowledging it. So a
+// revocation committed by another process is seen by the next read here, and a revocation
+// committed here is in the mirror before its logout is acknowledged.
 #pragma once
 
 #include "core/errc.hpp"
