@@ -244,16 +244,22 @@ void sqlite_session_store::touch(token_hash hash, sys_ms seen_at)
     });
 }
 
-task<result<std::size_t>> sqlite_session_store::purge_range(int first_byte, sys_ms now, sys_ms idle_cutoff)
+task<result<std::size_t>> sqlite_session_store::purge_range(int range, sys_ms now, sys_ms idle_cutoff)
 {
-    return db_.write([first_byte, now = to_unix_ms(now), cutoff = to_unix_ms(idle_cutoff),
+    return db_.write([range, now = to_unix_ms(now), cutoff = to_unix_ms(idle_cutoff),
                       &revoked = db_.revocations()](connection& c) -> result<std::size_t> {
-        // The sessions whose token hash starts with `first_byte`: 1/256 of the table, scanned in
-        // key order, so the rows deleted share leaf pages (a random delete costs a page write
-        // each; these cost a fraction of one).
-        const std::array<std::uint8_t, 1> low{static_cast<std::uint8_t>(first_byte)};
-        const std::array<std::uint8_t, 1> high{static_cast<std::uint8_t>(first_byte + 1)};
-        statement scan = first_byte < 255
+        // The sessions whose token hash starts with a 16-bit prefix in [range, range + 1) ×
+        // 65536 / purge_ranges: 1/purge_ranges of the table, scanned in key order, so the rows
+        // deleted share leaf pages (a random delete costs a page write each; these cost a fraction
+        // of one). A 32-byte hash compares with a 2-byte bound as its prefix does.
+        constexpr int step = 65536 / purge_ranges;
+        const auto bound = [](int prefix) {
+            return std::array<std::uint8_t, 2>{static_cast<std::uint8_t>(prefix >> 8),
+                                               static_cast<std::uint8_t>(prefix & 0xff)};
+        };
+        const auto low = bound(range * step);
+        const auto high = bound((range + 1) * step);  // unused by the last range
+        statement scan = range + 1 < purge_ranges
                              ? c.query(
                                    "SELECT token_hash, expires_at, remember_me, last_seen_at FROM sessions "
                                    "WHERE token_hash >= ? AND token_hash < ?")
@@ -303,11 +309,11 @@ task<result<std::size_t>> sqlite_session_store::purge_expired(sys_ms now, sys_ms
     if (!through) {
         co_return through.error();
     }
-    // In 256 small writes, one per range of token hashes, so that logouts queued meanwhile are
+    // In many small writes, one per range of token hashes, so that logouts queued meanwhile are
     // committed between them instead of waiting for one scan of the whole table.
     std::size_t purged = 0;
-    for (int first_byte = 0; first_byte < 256; ++first_byte) {
-        task<result<std::size_t>> step = purge_range(first_byte, now, idle_cutoff);
+    for (int range = 0; range < purge_ranges; ++range) {
+        task<result<std::size_t>> step = purge_range(range, now, idle_cutoff);
         const auto removed = co_await std::move(step);
         if (!removed) {
             co_return removed.error();

@@ -287,6 +287,39 @@ TEST_F(CachedRevocations, EndingAllSessionsStillEndsEveryCachedOne)
     EXPECT_TRUE(a.find(current.hash));
 }
 
+TEST_F(Revocations, ThePurgeSweepReachesEveryKeyRangeBoundary)
+{
+    // Hashes on both sides of range boundaries, at the ends of the key space, and in between:
+    // every expired one goes, every live one stays.
+    const std::uint8_t prefixes[][2] = {{0x00, 0x00}, {0x00, 0x3f}, {0x00, 0x40}, {0x7f, 0xff},
+                                        {0x80, 0x00}, {0xff, 0xbf}, {0xff, 0xc0}, {0xff, 0xff}};
+    std::vector<session::token_hash> live;
+    for (const auto& prefix : prefixes) {
+        for (const bool expired : {true, false}) {
+            session::session_record r;
+            r.hash = session::issue_token().hash;
+            r.hash[0] = prefix[0];
+            r.hash[1] = prefix[1];
+            r.user_id = "u1";
+            r.csrf_token = "csrf";
+            r.created_at = r.last_seen_at = t0;
+            r.expires_at = expired ? t0 - std::chrono::minutes{1} : t0 + std::chrono::hours{12};
+            r.remember_me = true;
+            ASSERT_TRUE(run(first.ioc, first.sessions->insert(r)));
+            if (!expired) {
+                live.push_back(r.hash);
+            }
+        }
+    }
+    const auto purged = run(first.ioc, first.sessions->purge_expired(t0, t0 - std::chrono::hours{1}));
+    ASSERT_TRUE(purged);
+    EXPECT_EQ(*purged, std::size(prefixes));
+    EXPECT_EQ(session_rows(), static_cast<std::int64_t>(live.size()));
+    for (const auto& h : live) {
+        EXPECT_TRUE(first.find(h));
+    }
+}
+
 TEST(RevocationBacklog, ABacklogAsksForAnEarlyPurgeAndThePurgeClearsIt)
 {
     temp_dir dir;
