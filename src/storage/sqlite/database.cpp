@@ -246,12 +246,13 @@ void database::commit_batch(std::vector<std::unique_ptr<write_job>>& batch)
         fail_all("commit");
         return;
     }
-    // Before any job is answered, so that an acknowledged logout is already in the mirror. If this
-    // fails the readers still catch up before each read; only the writer's checks get slower.
-    if (!revoked_.catch_up(db, revocation_marker())) {
-        log::warn("cannot read the revocation log", {{"error", db.error()}});
-    }
     if (revoked_in_batch_) {
+        // Before any job is answered, so that an acknowledged logout is already in the mirror. If
+        // this fails, readers still catch up once the marker moves; only the writer's checks get
+        // slower. Other processes' revocations need no catch-up here: the marker brings them.
+        if (!revoked_.catch_up(db, revocation_marker())) {
+            log::warn("cannot read the revocation log", {{"error", db.error()}});
+        }
         revocation_marker_->advance();  // after the commit, before any answer (see note_revocation)
     }
     for (auto& job : batch) {

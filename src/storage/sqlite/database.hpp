@@ -43,7 +43,7 @@ public:
     void write_detached(std::function<bool(connection&)> fn);
 
     // The sessions revoked in this database and not purged yet (storage/sqlite/revocations.hpp).
-    // The writer catches it up after each commit, before the committed writes are answered.
+    // The writer catches it up after each commit that revoked, before it is answered.
     revoked_sessions& revocations() { return revoked_; }
     // Called by a write job that appended a revocation: once its transaction has committed, the
     // writer advances the revocation marker, a counter shared by every process on this database,
