@@ -90,17 +90,10 @@ auto cached_store::remove_one(token_hash hash, Removal removal) -> decltype(remo
 {
     // Before and after, as for invalidate(); without a marker, every entry must go.
     const bool marked = inner_.revocation_marker().has_value();
-    if (marked) {
-        erase(hash);
-    } else {
-        invalidate(&hash, nullptr);
-    }
+    const auto forget = [this, &hash, marked] { marked ? erase(hash) : invalidate(&hash, nullptr); };
+    forget();
     auto removed = co_await removal();
-    if (marked) {
-        erase(hash);
-    } else {
-        invalidate(&hash, nullptr);
-    }
+    forget();
     co_return removed;
 }
 

@@ -11,6 +11,20 @@
 namespace authd::test {
 namespace {
 
+// Reads `value()` every 100 ms until it equals `wanted` or `timeout` passes; returns the last read
+// (the background purge takes an unknown moment).
+template <class Read>
+auto poll_until(std::chrono::milliseconds timeout, Read value, decltype(value()) wanted)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto last = value();
+    while (last != wanted && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds{100});
+        last = value();
+    }
+    return last;
+}
+
 using namespace std::chrono_literals;
 
 bool is_iso8601_utc(std::string_view t)
@@ -239,11 +253,9 @@ TEST(Sessions, ExpiredSessionsArePurgedFromTheStore)
     http_client client(server.port());
     const session_handle s = new_session(client);
     ASSERT_EQ(count_sessions(server.db_path()), 1);
-    const auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (count_sessions(server.db_path()) != 0 && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(100ms);
-    }
-    EXPECT_EQ(count_sessions(server.db_path()), 0);
+    EXPECT_EQ(poll_until(
+                  5s, [&] { return count_sessions(server.db_path()); }, 0),
+              0);
     EXPECT_EQ(me(client, s).status, 401);
 }
 
@@ -256,11 +268,9 @@ TEST(Sessions, LoggedOutSessionRowsAreDeletedByThePurge)
     const session_handle kept = new_session(client);
     ASSERT_EQ(log_out(client, s).status, 200);
     EXPECT_EQ(count_sessions(server.db_path()), 1);
-    const auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (count_session_rows(server.db_path()) != 1 && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(100ms);
-    }
-    EXPECT_EQ(count_session_rows(server.db_path()), 1);
+    EXPECT_EQ(poll_until(
+                  5s, [&] { return count_session_rows(server.db_path()); }, 1),
+              1);
     EXPECT_EQ(me(client, s).status, 401);
     EXPECT_EQ(me(client, kept).status, 200);
 }

@@ -42,15 +42,14 @@ bool revoked_sessions::catch_up(connection& c, std::uint64_t marker)
         return false;
     }
     std::lock_guard lock(mutex_);
-    synced_marker_ = synced_ ? std::max(synced_marker_, marker) : marker;
-    synced_ = true;
+    synced_marker_ = std::max(synced_marker_.value_or(marker), marker);
     return true;
 }
 
 bool revoked_sessions::current_at(std::uint64_t marker) const
 {
     std::lock_guard lock(mutex_);
-    return synced_ && synced_marker_ >= marker;
+    return synced_marker_ && *synced_marker_ >= marker;
 }
 
 bool revoked_sessions::contains(const session::token_hash& hash) const

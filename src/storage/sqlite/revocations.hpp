@@ -10,8 +10,9 @@
 // Every read of a session must therefore skip revoked ones. `revoked_sessions` is each process's
 // in-memory mirror of the table (the table has no index on token_hash: that index would be a
 // random page write again). It is kept current by loading the rows past its watermark (rows are
-// numbered in commit order; AUTOINCREMENT never reuses a number): after every commit of this
-// process's writer, and before a read of a session row whenever the revocation marker has moved.
+// numbered in commit order; AUTOINCREMENT never reuses a number): after every commit in which this
+// process's writer revoked, and before a read of a session row whenever the revocation marker has
+// moved.
 // The marker (database::revocation_marker) is a counter shared by every process on the database
 // that a writer advances after committing a revocation and before acknowledging it. So a
 // revocation committed by another process is seen by the next read here, and a revocation
@@ -24,6 +25,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -73,8 +75,7 @@ private:
     std::unordered_map<session::token_hash, std::int64_t, session::token_hash_hasher>
         entries_;                 // hash → number
     std::int64_t watermark_ = 0;  // every revocation numbered up to it is in entries_ or purged
-    std::uint64_t synced_marker_ = 0;
-    bool synced_ = false;  // whether synced_marker_ means anything yet
+    std::optional<std::uint64_t> synced_marker_;  // the marker of the latest catch-up that had one
 };
 
 }  // namespace authd::storage::sqlite
