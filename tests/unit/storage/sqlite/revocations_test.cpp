@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <stdexcept>
+#include <thread>
 
 namespace authd::test {
 namespace {
@@ -133,8 +134,12 @@ TEST_F(Revocations, ARevocationByOneProcessIsSeenByTheOther)
 TEST_F(Revocations, ConcurrentRemovalsInOneBatchEndTheSessionOnce)
 {
     const auto r = stored();
-    // Both queued before the writer wakes up, so usually in one transaction: the second must see
-    // the first's pending revocation.
+    // The writer is kept busy while both removals queue, so they share the next transaction: the
+    // second must see the first's revocation, pending in that transaction and not yet in the mirror.
+    first.db->write_detached([](storage::sqlite::connection&) {
+        std::this_thread::sleep_for(std::chrono::milliseconds{100});
+        return true;
+    });
     int removed = 0;
     for (int i = 0; i < 2; ++i) {
         boost::asio::co_spawn(
