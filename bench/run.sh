@@ -58,7 +58,7 @@ for r in $(seq "$repeat"); do
     tokens=$(printf '%s/tokens.%03d' "$work" $((slice + 2)))
     results[mixed]+="$(run_wrk "$AUTHD_PID" mixed.lua "$AUTHD_URL/" "$seconds" "$connections" "$tokens")"$'\n'
     tokens=$(printf '%s/tokens.%03d' "$work" $((slice + 3)))
-    results[mixed-1k]+="$(run_wrk "$AUTHD_PID" mixed_many.lua "$AUTHD_URL/" "$seconds" "$connections" "$tokens")"$'\n'
+    results[mixed-1k]+="$(ACTIVE=1000 run_wrk "$AUTHD_PID" mixed.lua "$AUTHD_URL/" "$seconds" "$connections" "$tokens")"$'\n'
     slice=$((slice + 3))
 done
 

@@ -1,15 +1,17 @@
--- 95% GET /auth/me with one long-lived session, 5% POST /auth/logout of distinct sessions.
--- The first line of $TOKENS is the long-lived session; the others are consumed by logouts.
+-- 95% GET /auth/me, 5% POST /auth/logout of distinct sessions. /auth/me cycles through the first
+-- $ACTIVE lines of $TOKENS (default 1: one long-lived session; bench/run.sh's mixed-1k uses 1,000,
+-- as a service with many signed-in users sees it); the lines after them are consumed by logouts.
 package.path = (os.getenv("BENCH_LUA") or "bench/lua") .. "/?.lua;" .. package.path
 local common = require("common")
 local tokens = common.load_tokens()
+local active = tonumber(os.getenv("ACTIVE") or "1")
 non200 = 0
 exhausted = 0
 
 setup = common.setup
 done = common.done
 
-local counter, next_logout = 0, 2
+local counter, next_logout, next_active = 0, active + 1, 1
 
 request = function()
   counter = counter + 1
@@ -23,7 +25,9 @@ request = function()
     next_logout = next_logout + 1
     return wrk.format("POST", "/auth/logout", {["Cookie"] = "session=" .. pair[1], ["X-CSRF-Token"] = pair[2]})
   end
-  return wrk.format("GET", "/auth/me", {["Cookie"] = "session=" .. tokens[1][1]})
+  local token = tokens[next_active][1]
+  next_active = next_active % active + 1
+  return wrk.format("GET", "/auth/me", {["Cookie"] = "session=" .. token})
 end
 
 response = function(status)
