@@ -133,6 +133,49 @@ http::response dispatcher::finish(reply r, unsigned version, const std::string& 
     return res;
 }
 
+reply dispatcher::not_authenticated(const request_context& ctx) const
+{
+    reply denied = error_reply(errc::not_authenticated, ctx.lang);
+    denied.set_cookies.push_back(cookie_.expire());  // a dead cookie is removed from the browser
+    return denied;
+}
+
+bool dispatcher::origin_allowed(const http::request& req) const
+{
+    return auth::origin_allowed(origins_, req[bhttp::field::origin], req[bhttp::field::referer],
+                                req[bhttp::field::host]);
+}
+
+bool dispatcher::csrf_passes(const session::session_record& session, std::string_view token, bool origin_ok,
+                             std::string_view request_id)
+{
+    const bool token_ok = auth::csrf_token_matches(session.csrf_token, token);
+    if (token_ok && origin_ok) {
+        return true;
+    }
+    log::warn("csrf check failed", {{"request_id", request_id},
+                                    {"reason", !token_ok ? "token" : "origin"},
+                                    {"session", session::log_ref(session.hash)}});
+    return false;
+}
+
+session::removal_check dispatcher::end_check(const request_context& ctx, bool needs_csrf) const
+{
+    // What authenticate() and the CSRF step would check, for the store's thread to run on the row:
+    // so it owns copies of what it needs from the request.
+    return [&sessions = sessions_, now = sessions_.now(), needs_csrf,
+            token = std::string(ctx.req["X-CSRF-Token"]), origin_ok = needs_csrf && origin_allowed(ctx.req),
+            request_id = ctx.request_id](const session::session_record& s) -> std::optional<errc> {
+        if (sessions.is_expired(s, now)) {
+            return errc::not_authenticated;
+        }
+        if (needs_csrf && !csrf_passes(s, token, origin_ok, request_id)) {
+            return errc::csrf_failed;
+        }
+        return std::nullopt;
+    };
+}
+
 task<reply> dispatcher::run_pipeline(request_context& ctx)
 {
     const auto matched = match_route(ctx.path, ctx.req.method());
@@ -154,28 +197,27 @@ task<reply> dispatcher::run_pipeline(request_context& ctx)
         if (!ctx.session_cookie) {
             co_return error_reply(errc::not_authenticated, ctx.lang);
         }
+        if (r.ends_in_one_step != nullptr && r.ends_in_one_step(ctx)) {
+            const auto hash = session::hash_cookie_value(*ctx.session_cookie);
+            if (!hash) {
+                co_return not_authenticated(ctx);
+            }
+            ctx.session_end = pending_session_end{.hash = *hash, .check = end_check(ctx, r.needs_csrf)};
+            co_return co_await r.handle(handlers_, ctx);
+        }
         const bool activity = r.session == session_use::checked;
         auto authenticated = co_await sessions_.authenticate(*ctx.session_cookie, activity);
         if (!authenticated) {
-            const errc e = to_errc(authenticated.error());
-            if (e != errc::not_authenticated) {
+            if (to_errc(authenticated.error()) != errc::not_authenticated) {
                 co_return error_reply(r.on_store_failure, ctx.lang);
             }
-            reply denied = error_reply(errc::not_authenticated, ctx.lang);
-            denied.set_cookies.push_back(cookie_.expire());  // a dead cookie is removed from the browser
-            co_return denied;
+            co_return not_authenticated(ctx);
         }
         ctx.session = std::move(*authenticated);
     }
     if (r.needs_csrf && ctx.session) {
-        const bool token_ok = auth::csrf_token_matches(ctx.session->csrf_token, ctx.req["X-CSRF-Token"]);
-        const bool origin_ok =
-            auth::origin_allowed(origins_, ctx.req[bhttp::field::origin], ctx.req[bhttp::field::referer],
-                                 ctx.req[bhttp::field::host]);
-        if (!token_ok || !origin_ok) {
-            log::warn("csrf check failed", {{"request_id", ctx.request_id},
-                                            {"reason", !token_ok ? "token" : "origin"},
-                                            {"session", session::log_ref(ctx.session->hash)}});
+        const bool origin_ok = origin_allowed(ctx.req);
+        if (!csrf_passes(*ctx.session, ctx.req["X-CSRF-Token"], origin_ok, ctx.request_id)) {
             co_return error_reply(errc::csrf_failed, ctx.lang);
         }
     }
@@ -207,6 +249,7 @@ task<http::response> dispatcher::handle(http::request req, std::string peer_addr
                 .request_id = request_id,
                 .session_cookie = cookie_.read(req[bhttp::field::cookie]),
                 .session = std::nullopt,
+                .session_end = std::nullopt,
             };
             for (const auto& param : target->params()) {
                 ctx.query.emplace_back(param.key, param.value);

@@ -1,6 +1,8 @@
 // The request pipeline between the transport and the handlers, in one fixed order:
 // request id -> route (404/405) -> authenticate (401) -> CSRF guard (403) -> handler ->
 // common headers -> access log line. Also the one try/catch that turns a bug into a fixed 500.
+// A route that ends its session in one step (route::ends_in_one_step) gets the authentication
+// and CSRF checks as a removal_check that the store runs, in the same order, on the row it ends.
 #pragma once
 
 #include "api/handlers.hpp"
@@ -29,6 +31,15 @@ public:
 
 private:
     task<reply> run_pipeline(request_context& ctx);
+    // 401 for a request whose session cookie names no live session; it also expires the cookie.
+    reply not_authenticated(const request_context& ctx) const;
+    // The Origin (or Referer) check of the CSRF rules.
+    bool origin_allowed(const http::request& req) const;
+    // The synchronizer-token check, with the Origin check's outcome; a failure is logged.
+    static bool csrf_passes(const session::session_record& session, std::string_view token, bool origin_ok,
+                            std::string_view request_id);
+    // The checks for a session ended in one step (route::ends_in_one_step), run by the store.
+    session::removal_check end_check(const request_context& ctx, bool needs_csrf) const;
     std::string next_request_id();
     // The client's address: the TCP peer, or what a trusted proxy says it saw.
     std::string client_of(const http::request& req, std::string peer) const;

@@ -121,6 +121,12 @@ task<reply> handlers::log_in(request_context& ctx)
     co_return r;
 }
 
+bool handlers::logs_out_one_session(const request_context& ctx)
+{
+    const std::string* flag = ctx.query_param("all_devices");
+    return flag == nullptr || parse_flag(*flag) == false;
+}
+
 task<reply> handlers::log_out(request_context& ctx)
 {
     bool all_devices = false;
@@ -132,7 +138,16 @@ task<reply> handlers::log_out(request_context& ctx)
         }
         all_devices = *parsed;
     }
-    auto ended = co_await auth_.log_out(*ctx.session, all_devices, ctx.client);
+    result<std::size_t> ended = errc::internal_error;
+    if (ctx.session_end) {
+        // The dispatcher did not read the session: the store checks it where it ends it.
+        task<result<void>> checked =
+            auth_.log_out_checked(ctx.session_end->hash, std::move(ctx.session_end->check), ctx.client);
+        const auto outcome = co_await std::move(checked);
+        ended = outcome ? result<std::size_t>{std::size_t{1}} : result<std::size_t>{outcome.error()};
+    } else {
+        ended = co_await auth_.log_out(*ctx.session, all_devices, ctx.client);
+    }
     if (!ended) {
         const errc e = to_errc(ended.error());
         reply r = error_reply(e, ctx.lang);

@@ -1,5 +1,6 @@
 // One function per endpoint: decode the request, call one domain function, render the contract's
-// JSON. Authentication and CSRF have already run when a handler is called (see routes.cpp).
+// JSON. Authentication and CSRF have already run when a handler is called (see routes.cpp), except
+// for a session ended in one step: request_context::session_end carries them to the store.
 #pragma once
 
 #include "api/reply.hpp"
@@ -25,6 +26,9 @@ public:
     task<reply> register_user(request_context& ctx);
     task<reply> log_in(request_context& ctx);
     task<reply> log_out(request_context& ctx);
+    // Whether a logout ends only the caller's session, so that its session can be read and
+    // checked where it is ended (route::ends_in_one_step).
+    static bool logs_out_one_session(const request_context& ctx);
     task<reply> me(request_context& ctx);
     task<reply> csrf(request_context& ctx);
     task<reply> list_sessions(request_context& ctx);

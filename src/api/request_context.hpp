@@ -14,6 +14,13 @@
 
 namespace authd::api {
 
+// A session that a route ends in one checked step (route::ends_in_one_step): the dispatcher has
+// not read it; the store runs `check` (expiry, CSRF) on the row it ends.
+struct pending_session_end {
+    session::token_hash hash;
+    session::removal_check check;
+};
+
 struct request_context {
     const http::request& req;
     std::string_view path;
@@ -24,6 +31,7 @@ struct request_context {
     std::string request_id;
     std::optional<std::string_view> session_cookie;  // the raw cookie value, if one was sent
     std::optional<session::session_record> session;  // set for routes that need a session
+    std::optional<pending_session_end> session_end;  // instead of `session`, see pending_session_end
     std::string_view route = "unmatched";            // the matched route's pattern, for the access log
     std::size_t route_index = static_cast<std::size_t>(-1);  // its position in route_table(), for metrics
 

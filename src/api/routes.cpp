@@ -26,7 +26,7 @@ std::span<const route> route_table()
         route{verb::post, "/auth/login", session_use::none, false, errc::internal_error,
               call<&handlers::log_in>},
         route{verb::post, "/auth/logout", session_use::ended, true, errc::logout_failed,
-              call<&handlers::log_out>},
+              call<&handlers::log_out>, &handlers::logs_out_one_session},
         route{verb::get, "/auth/me", session_use::checked, false, errc::internal_error, call<&handlers::me>},
         route{verb::get, "/auth/csrf", session_use::checked, false, errc::internal_error,
               call<&handlers::csrf>},

@@ -26,6 +26,11 @@ struct route {
     bool needs_csrf;        // 403 before the handler unless the CSRF token and Origin pass
     errc on_store_failure;  // the answer when the store fails while authenticating
     task<reply> (*handle)(handlers&, request_context&);
+    // For a route that ends its session: whether this request ends it in one checked step. Then
+    // the dispatcher does not read the session (nor 401/403 itself): it hands the handler the
+    // cookie's hash and the checks, and the store runs them on the row where it ends it, so a
+    // logout reads its session once (request_context::session_end).
+    bool (*ends_in_one_step)(const request_context&) = nullptr;
 };
 
 std::span<const route> route_table();

@@ -128,6 +128,41 @@ task<result<login_success>> auth_service::log_in(std::string email, std::string 
     co_return login_success{std::move(account), std::move(*started)};
 }
 
+result<void> auth_service::single_logout_outcome(const result<session::recorded_removal>& removed,
+                                                 const session::token_hash& hash)
+{
+    if (!removed) {
+        const errc e = to_errc(removed.error());
+        if (e == errc::not_authenticated || e == errc::csrf_failed) {
+            return e;  // refused by the check on the session's row
+        }
+        log::error("logout failed",
+                   {{"session", session::log_ref(hash)}, {"error", removed.error().message()}});
+        return errc::logout_failed;
+    }
+    if (!removed->removed) {
+        return errc::not_authenticated;  // unknown or already ended: a concurrent logout may have won
+    }
+    if (removed->audit_failed) {
+        metrics::add(metrics::counter::audit_write_failures);
+        log::error("audit write failed", {{"event_type", audit::to_string(audit::event_type::user_logout)},
+                                          {"session", session::log_ref(hash)}});
+    }
+    metrics::add(metrics::counter::logouts_current);
+    return {};
+}
+
+task<result<void>> auth_service::log_out_checked(session::token_hash hash, session::removal_check check,
+                                                 client_info client)
+{
+    // user_id is filled in by the store from the row it ends.
+    auto entry = event(audit::event_type::user_logout, std::nullopt, client, "User logged out", hash);
+    task<result<session::recorded_removal>> removal =
+        sessions_.store().remove_checked(hash, std::move(check), audit_, std::move(entry));
+    const auto removed = co_await std::move(removal);
+    co_return single_logout_outcome(removed, hash);
+}
+
 task<result<std::size_t>> auth_service::log_out(session_record current, bool all_devices, client_info client)
 {
     if (!all_devices) {
@@ -136,21 +171,10 @@ task<result<std::size_t>> auth_service::log_out(session_record current, bool all
             event(audit::event_type::user_logout, current.user_id, client, "User logged out", current.hash);
         const auto removed =
             co_await sessions_.store().remove_recorded(current.hash, audit_, std::move(entry));
-        if (!removed) {
-            log::error("logout failed",
-                       {{"session", session::log_ref(current.hash)}, {"error", removed.error().message()}});
-            co_return errc::logout_failed;
+        const auto ended = single_logout_outcome(removed, current.hash);
+        if (!ended) {
+            co_return ended.error();
         }
-        if (!removed->removed) {
-            co_return errc::not_authenticated;  // a concurrent logout with the same cookie won
-        }
-        if (removed->audit_failed) {
-            metrics::add(metrics::counter::audit_write_failures);
-            log::error("audit write failed",
-                       {{"event_type", audit::to_string(audit::event_type::user_logout)},
-                        {"session", session::log_ref(current.hash)}});
-        }
-        metrics::add(metrics::counter::logouts_current);
         co_return std::size_t{1};
     }
     const auto removed =

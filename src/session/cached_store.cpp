@@ -110,6 +110,18 @@ task<result<recorded_removal>> cached_store::remove_recorded(token_hash hash, au
     });
 }
 
+task<result<recorded_removal>> cached_store::remove_checked(token_hash hash, removal_check check,
+                                                            audit::audit_log& audit,
+                                                            audit::audit_event record)
+{
+    // The inner store checks its own current row: a cached copy may be older than another
+    // instance's last_seen_at.
+    return remove_one(hash,
+                      [this, hash, check = std::move(check), &audit, record = std::move(record)]() mutable {
+                          return inner_.remove_checked(hash, std::move(check), audit, std::move(record));
+                      });
+}
+
 task<result<std::optional<std::size_t>>> cached_store::remove_user_sessions(std::string user_id,
                                                                             token_hash current,
                                                                             bool keep_current)

@@ -38,6 +38,8 @@ public:
     task<result<bool>> remove(token_hash hash) override;
     task<result<recorded_removal>> remove_recorded(token_hash hash, audit::audit_log& audit,
                                                    audit::audit_event entry) override;
+    task<result<recorded_removal>> remove_checked(token_hash hash, removal_check check,
+                                                  audit::audit_log& audit, audit::audit_event entry) override;
     task<result<std::optional<std::size_t>>> remove_user_sessions(std::string user_id, token_hash current,
                                                                   bool keep_current) override;
     task<result<std::size_t>> replace_user_sessions(std::string user_id, token_hash current,

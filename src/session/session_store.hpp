@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,11 @@ struct recorded_removal {
     bool removed = false;
     bool audit_failed = false;
 };
+
+// What a request that ends its session still has to check against the session's current row
+// (expiry, CSRF), run inside remove_checked(): nullopt lets the end go ahead; an errc
+// (not_authenticated, csrf_failed) refuses it. It may run on a store's own thread.
+using removal_check = std::function<std::optional<errc>(const session_record&)>;
 
 // Every write is durable when its task completes successfully; a failed write changed nothing.
 // Failures are errc::store_unavailable.
@@ -43,6 +49,13 @@ public:
     // one transaction (one fsync, and no acknowledged logout without its record).
     virtual task<result<recorded_removal>> remove_recorded(token_hash hash, audit::audit_log& audit,
                                                            audit::audit_event entry);
+    // remove_recorded() for a session known only by its cookie's hash, in one atomic step that
+    // reads its current row and runs `check` on it first: a refusal comes back as its errc, with
+    // nothing written. `entry` gets the row's user_id. removed=false when no live session has this
+    // hash. This spares the caller a read of its own: a logout reads its session once, where it
+    // ends it. This default runs find(), the check and remove_recorded() one after the other.
+    virtual task<result<recorded_removal>> remove_checked(token_hash hash, removal_check check,
+                                                          audit::audit_log& audit, audit::audit_event entry);
     // Ends every session of the user, or every one but `current` when keep_current, in one atomic
     // step that first checks `current` is still live: nullopt (nothing removed) when it is not, so
     // that of concurrent requests with one cookie exactly one succeeds. Returns how many ended.

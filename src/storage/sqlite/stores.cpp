@@ -42,6 +42,20 @@ bool insert_session(connection& c, const session_record& r)
     return s.step() == SQLITE_DONE;
 }
 
+// The session's row, revoked or not.
+result<std::optional<session_record>> read_session_row(connection& c, const token_hash& hash)
+{
+    statement s = c.query(
+        "SELECT token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, "
+        "remember_me, ip_address, user_agent FROM sessions WHERE token_hash = ?");
+    s.bind(1, hash);
+    switch (s.step()) {
+        case SQLITE_ROW: return std::optional{read_session(s)};
+        case SQLITE_DONE: return std::optional<session_record>{};
+        default: return storage_failure(c, "find session");
+    }
+}
+
 // Whether a write may still end the session: its row exists (and is `user_id`'s, when given) and
 // it is not revoked.
 result<bool> live_in_transaction(connection& c, const revoked_sessions& revoked, const token_hash& hash,
@@ -67,6 +81,18 @@ result<bool> live_in_transaction(connection& c, const revoked_sessions& revoked,
     return !*is_revoked;
 }
 
+// In a write job, for a session known to be live: appends its revocation (and has the writer
+// advance the revocation marker after the commit). True, or errc::store_unavailable.
+result<bool> append_revocation(connection& c, database& db, const token_hash& hash)
+{
+    const auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    if (!revoked_sessions::append(c, hash, to_unix_ms(now))) {
+        return fail(storage_failure(c, "revoke session"));
+    }
+    db.note_revocation();
+    return true;
+}
+
 // In a write job: ends one session by appending its revocation (and has the writer advance the
 // revocation marker after the commit): whether it was live, or errc::store_unavailable.
 result<bool> revoke_session(connection& c, database& db, const token_hash& hash)
@@ -75,12 +101,26 @@ result<bool> revoke_session(connection& c, database& db, const token_hash& hash)
     if (!live || !*live) {
         return live;
     }
-    const auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
-    if (!revoked_sessions::append(c, hash, to_unix_ms(now))) {
-        return fail(storage_failure(c, "revoke session"));
+    return append_revocation(c, db, hash);
+}
+
+// The audit row of a session end, in the end's write job. If it fails, the end still commits: a
+// failed single-row INSERT changes nothing (SQLite undoes the statement); an error that ends the
+// whole transaction is caught by the writer, which then fails every job in it.
+session::recorded_removal record_end(connection& c, const audit::audit_event& entry)
+{
+    const bool recorded = insert_audit_event(c, entry);
+    if (!recorded) {
+        log::error("audit write failed", {{"error", c.error()}});
     }
-    db.note_revocation();
-    return true;
+    return session::recorded_removal{.removed = true, .audit_failed = !recorded};
+}
+
+// Whether `audit` writes into `db`, so that a session end and its record can share a write job.
+bool audits_into(const audit::audit_log& audit, const database& db)
+{
+    const auto* local = dynamic_cast<const sqlite_audit_log*>(&audit);
+    return local != nullptr && local->writes_to(db);
 }
 
 // Loads the revocations acknowledged since the mirror last caught up, unless it is known to hold
@@ -126,15 +166,7 @@ task<result<std::optional<session_record>>> sqlite_session_store::find(token_has
         if (db_.revocations().contains(hash)) {
             return std::optional<session_record>{};
         }
-        statement s = c.query(
-            "SELECT token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, "
-            "remember_me, ip_address, user_agent FROM sessions WHERE token_hash = ?");
-        s.bind(1, hash);
-        switch (s.step()) {
-            case SQLITE_ROW: return std::optional{read_session(s)};
-            case SQLITE_DONE: return std::optional<session_record>{};
-            default: return storage_failure(c, "find session");
-        }
+        return read_session_row(c, hash);
     }));
 }
 
@@ -165,8 +197,7 @@ task<result<session::recorded_removal>> sqlite_session_store::remove_recorded(to
                                                                               audit::audit_log& audit,
                                                                               audit::audit_event entry)
 {
-    const auto* local = dynamic_cast<const sqlite_audit_log*>(&audit);
-    if (local == nullptr || !local->writes_to(db_)) {
+    if (!audits_into(audit, db_)) {
         task<result<session::recorded_removal>> generic =
             session_store::remove_recorded(hash, audit, std::move(entry));
         co_return co_await std::move(generic);
@@ -180,14 +211,45 @@ task<result<session::recorded_removal>> sqlite_session_store::remove_recorded(to
             if (!*revoked_now) {
                 return session::recorded_removal{.removed = false, .audit_failed = false};
             }
-            // If the audit row fails, the removal still commits. A failed single-row INSERT changes
-            // nothing (SQLite undoes the statement); an error that ends the whole transaction is
-            // caught by the writer, which then fails every job in it.
-            const bool recorded = insert_audit_event(c, entry);
-            if (!recorded) {
-                log::error("audit write failed", {{"error", c.error()}});
+            return record_end(c, entry);
+        });
+    co_return co_await std::move(write);
+}
+
+task<result<session::recorded_removal>> sqlite_session_store::remove_checked(token_hash hash,
+                                                                             session::removal_check check,
+                                                                             audit::audit_log& audit,
+                                                                             audit::audit_event entry)
+{
+    if (!audits_into(audit, db_)) {
+        task<result<session::recorded_removal>> generic =
+            session_store::remove_checked(hash, std::move(check), audit, std::move(entry));
+        co_return co_await std::move(generic);
+    }
+    // One write job reads the row, checks it, revokes it and records the end: the session is read
+    // once (on the writer, whose page cache a commit does not reset), not on the I/O thread first.
+    task<result<session::recorded_removal>> write =
+        db_.write([hash, &db = db_, check = std::move(check),
+                   entry = std::move(entry)](connection& c) mutable -> result<session::recorded_removal> {
+            const auto row = read_session_row(c, hash);
+            if (!row) {
+                return row.error();
             }
-            return session::recorded_removal{.removed = true, .audit_failed = !recorded};
+            const auto revoked = db.revocations().revoked_in_transaction(c, hash);
+            if (!revoked) {
+                return revoked.error();
+            }
+            if (!*row || *revoked) {
+                return session::recorded_removal{.removed = false, .audit_failed = false};
+            }
+            if (const auto refusal = check(**row)) {
+                return *refusal;
+            }
+            if (const auto appended = append_revocation(c, db, hash); !appended) {
+                return appended.error();
+            }
+            entry.user_id = std::move((*row)->user_id);
+            return record_end(c, entry);
         });
     co_return co_await std::move(write);
 }

@@ -26,6 +26,11 @@ public:
     // One write job when `audit` is a sqlite_audit_log on the same database.
     task<result<session::recorded_removal>> remove_recorded(session::token_hash hash, audit::audit_log& audit,
                                                             audit::audit_event entry) override;
+    // The same, with the read and the check in that write job.
+    task<result<session::recorded_removal>> remove_checked(session::token_hash hash,
+                                                           session::removal_check check,
+                                                           audit::audit_log& audit,
+                                                           audit::audit_event entry) override;
     task<result<std::optional<std::size_t>>> remove_user_sessions(std::string user_id,
                                                                   session::token_hash current,
                                                                   bool keep_current) override;

@@ -10,6 +10,7 @@
 #include "session/session_store.hpp"
 #include "session/token.hpp"
 #include "support/run.hpp"
+#include "support/sample_events.hpp"
 
 #include <gtest/gtest.h>
 
@@ -380,6 +381,39 @@ TYPED_TEST_P(SessionStoreContract, PurgeRemovesExactlyTheExpiredSessions)
     EXPECT_EQ(*again, 0u);
 }
 
+TYPED_TEST_P(SessionStoreContract, RemoveCheckedEndsOnlyALiveSessionItsCheckPasses)
+{
+    // With an audit log outside the store: every backend's composed path (find, check, removal).
+    audit::memory_audit_log audit;
+    const auto event = [] { return sample_logout_event(contract_t0); };
+    const auto r = this->inserted("user-1");
+    const auto refused =
+        run(this->ioc,
+            this->store().remove_checked(
+                r.hash, [](const session::session_record&) { return std::optional<errc>{errc::csrf_failed}; },
+                audit, event()));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(to_errc(refused.error()), errc::csrf_failed);
+    EXPECT_TRUE(this->exists(r.hash));
+
+    std::string checked_user;
+    const auto pass = [&checked_user](const session::session_record& row) {
+        checked_user = row.user_id;
+        return std::optional<errc>{};
+    };
+    const auto removed = run(this->ioc, this->store().remove_checked(r.hash, pass, audit, event()));
+    ASSERT_TRUE(removed) << removed.error().message();
+    EXPECT_TRUE(removed->removed);
+    EXPECT_EQ(checked_user, "user-1");
+    EXPECT_FALSE(this->exists(r.hash));
+    const auto again = run(this->ioc, this->store().remove_checked(r.hash, pass, audit, event()));
+    ASSERT_TRUE(again);
+    EXPECT_FALSE(again->removed);
+    const auto events = audit.events();
+    ASSERT_EQ(events.size(), 1U);
+    EXPECT_EQ(events[0].user_id, "user-1") << "the store fills in the ended session's user";
+}
+
 TYPED_TEST_P(SessionStoreContract, PingSucceeds)
 {
     EXPECT_TRUE(run(this->ioc, this->store().ping()).has_value());
@@ -398,6 +432,6 @@ REGISTER_TYPED_TEST_SUITE_P(SessionStoreContract, InsertThenFindReturnsEveryFiel
                             ReplaceUserSessionsWithAMissingCurrentCountsEverySession,
                             ReplaceUserSessionsDoesNotCountAnotherUsersSession, TouchMovesLastSeenForwardOnly,
                             TouchNeverRecreatesAnEndedSession, PurgeRemovesExactlyTheExpiredSessions,
-                            PingSucceeds);
+                            RemoveCheckedEndsOnlyALiveSessionItsCheckPasses, PingSucceeds);
 
 }  // namespace authd::test

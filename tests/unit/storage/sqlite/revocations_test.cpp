@@ -6,6 +6,7 @@
 #include "storage/sqlite/shared_epoch.hpp"
 #include "storage/sqlite/stores.hpp"
 #include "support/run.hpp"
+#include "support/sample_events.hpp"
 #include "support/temp_dir.hpp"
 
 #include <sqlite3.h>
@@ -100,6 +101,14 @@ protected:
         sqlite3_close(raw);
         return n;
     }
+    // Keeps the writer busy for a moment, so that the writes queued meanwhile share one transaction.
+    static void keep_writer_busy(instance& on)
+    {
+        on.db->write_detached([](storage::sqlite::connection&) {
+            std::this_thread::sleep_for(std::chrono::milliseconds{100});
+            return true;
+        });
+    }
     std::int64_t session_rows() { return count("SELECT count(*) FROM sessions"); }
     std::int64_t revocation_rows() { return count("SELECT count(*) FROM revocations"); }
 
@@ -136,10 +145,7 @@ TEST_F(Revocations, ConcurrentRemovalsInOneBatchEndTheSessionOnce)
     const auto r = stored();
     // The writer is kept busy while both removals queue, so they share the next transaction: the
     // second must see the first's revocation, pending in that transaction and not yet in the mirror.
-    first.db->write_detached([](storage::sqlite::connection&) {
-        std::this_thread::sleep_for(std::chrono::milliseconds{100});
-        return true;
-    });
+    keep_writer_busy(first);
     int removed = 0;
     for (int i = 0; i < 2; ++i) {
         boost::asio::co_spawn(
@@ -199,6 +205,99 @@ TEST_F(Revocations, ARestartedProcessStillRefusesRevokedSessions)
     EXPECT_EQ(restarted.db->revocations().size(), 1U);
     EXPECT_FALSE(restarted.find(r.hash));
     EXPECT_FALSE(restarted.remove(r.hash));
+}
+
+// A logout's checked removal (session_store::remove_checked): the row is read, checked, revoked and
+// its audit row written in one write job.
+audit::audit_event logout_event()
+{
+    return sample_logout_event(t0);
+}
+
+class CheckedRemoval : public Revocations {
+protected:
+    result<session::recorded_removal> remove_checked(instance& on, const session::token_hash& h,
+                                                     session::removal_check check)
+    {
+        return run(on.ioc, on.sessions->remove_checked(h, std::move(check), audit, logout_event()));
+    }
+    std::int64_t logout_rows() { return count("SELECT count(*) FROM logs WHERE event_type = 'USER_LOGOUT'"); }
+
+    storage::sqlite::sqlite_audit_log audit{*first.db};
+};
+
+TEST_F(CheckedRemoval, TheCheckSeesTheStoredRowAndTheEndIsRecordedWithItsUser)
+{
+    const auto r = stored();
+    std::optional<session::session_record> seen;
+    const auto removed = remove_checked(first, r.hash, [&seen](const session::session_record& row) {
+        seen = row;
+        return std::optional<errc>{};
+    });
+    ASSERT_TRUE(removed) << removed.error().message();
+    EXPECT_TRUE(removed->removed);
+    EXPECT_FALSE(removed->audit_failed);
+    ASSERT_TRUE(seen);
+    EXPECT_EQ(seen->user_id, "u1");
+    EXPECT_EQ(seen->csrf_token, r.csrf_token);
+    EXPECT_EQ(seen->last_seen_at, r.last_seen_at);
+    EXPECT_FALSE(first.find(r.hash));
+    EXPECT_FALSE(second.find(r.hash));
+    EXPECT_EQ(logout_rows(), 1);
+    EXPECT_EQ(count("SELECT count(*) FROM logs WHERE user_id = 'u1'"), 1);
+}
+
+TEST_F(CheckedRemoval, ARefusalIsReturnedAndWritesNothing)
+{
+    const auto r = stored();
+    const auto refused = remove_checked(
+        first, r.hash, [](const session::session_record&) { return std::optional<errc>{errc::csrf_failed}; });
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(to_errc(refused.error()), errc::csrf_failed);
+    EXPECT_TRUE(first.find(r.hash)) << "the session stays valid";
+    EXPECT_EQ(revocation_rows(), 0);
+    EXPECT_EQ(logout_rows(), 0);
+}
+
+TEST_F(CheckedRemoval, AnEndedOrUnknownSessionIsNotRemovedAndNeverChecked)
+{
+    const auto r = stored();
+    ASSERT_TRUE(second.remove(r.hash));  // ended by another process
+    int checks = 0;
+    const auto count_checks = [&checks](const session::session_record&) {
+        ++checks;
+        return std::optional<errc>{};
+    };
+    for (const auto& h : {r.hash, session::issue_token().hash}) {
+        const auto removed = remove_checked(first, h, count_checks);
+        ASSERT_TRUE(removed) << removed.error().message();
+        EXPECT_FALSE(removed->removed);
+    }
+    EXPECT_EQ(checks, 0);
+    EXPECT_EQ(logout_rows(), 0);
+}
+
+TEST_F(CheckedRemoval, ConcurrentCheckedRemovalsInOneBatchEndTheSessionOnce)
+{
+    const auto r = stored();
+    // As ConcurrentRemovalsInOneBatchEndTheSessionOnce: both wait for one transaction.
+    keep_writer_busy(first);
+    int removed = 0;
+    for (int i = 0; i < 2; ++i) {
+        boost::asio::co_spawn(
+            first.ioc,
+            first.sessions->remove_checked(
+                r.hash, [](const session::session_record&) { return std::optional<errc>{}; }, audit,
+                logout_event()),
+            [&removed](std::exception_ptr, result<session::recorded_removal> ok) {
+                removed += ok && ok->removed ? 1 : 0;
+            });
+    }
+    first.ioc.restart();
+    first.ioc.run();
+    EXPECT_EQ(removed, 1);
+    EXPECT_EQ(revocation_rows(), 1);
+    EXPECT_EQ(logout_rows(), 1);
 }
 
 // Each instance with the session cache in front, as the authd binary runs it.
@@ -290,6 +389,20 @@ TEST_F(CachedRevocations, EndingAllSessionsStillEndsEveryCachedOne)
     ASSERT_TRUE(ended && *ended);
     EXPECT_FALSE(a.find(other.hash));
     EXPECT_TRUE(a.find(current.hash));
+}
+
+TEST_F(CachedRevocations, ACheckedRemovalThroughTheCacheEndsTheCachedSession)
+{
+    const auto r = stored();
+    ASSERT_TRUE(a.find(r.hash));
+    storage::sqlite::sqlite_audit_log audit(*a.plain.db);
+    auto removed =
+        run(a.plain.ioc, a.cache->remove_checked(
+                             r.hash, [](const session::session_record&) { return std::optional<errc>{}; },
+                             audit, logout_event()));
+    ASSERT_TRUE(removed && removed->removed);
+    EXPECT_FALSE(a.find(r.hash));
+    EXPECT_FALSE(b.find(r.hash));
 }
 
 TEST_F(Revocations, ThePurgeSweepReachesEveryKeyRangeBoundary)
