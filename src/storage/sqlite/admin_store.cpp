@@ -128,7 +128,7 @@ task<result<std::size_t>> admin_store::set_disabled(std::string user_id, bool di
                                                     audit::audit_event entry)
 {
     return db_.write([user_id = std::move(user_id), disabled, entry = std::move(entry),
-                      &revoked = db_.revocations()](connection& c) -> result<std::size_t> {
+                      &db = db_](connection& c) -> result<std::size_t> {
         statement s = c.query("UPDATE users SET disabled = ? WHERE id = ?");
         s.bind(1, std::int64_t{disabled ? 1 : 0}).bind(2, user_id);
         if (s.step() != SQLITE_DONE) {
@@ -136,7 +136,7 @@ task<result<std::size_t>> admin_store::set_disabled(std::string user_id, bool di
         }
         std::size_t ended = 0;
         if (disabled) {
-            const auto deleted = delete_user_sessions(c, revoked, user_id, nullptr);
+            const auto deleted = delete_user_sessions(c, db, user_id, nullptr);
             if (!deleted) {
                 return fail(deleted.error());
             }
@@ -152,8 +152,8 @@ task<result<std::size_t>> admin_store::set_disabled(std::string user_id, bool di
 task<result<std::size_t>> admin_store::revoke_sessions(std::string user_id, audit::audit_event entry)
 {
     return db_.write([user_id = std::move(user_id), entry = std::move(entry),
-                      &revoked = db_.revocations()](connection& c) -> result<std::size_t> {
-        const auto deleted = delete_user_sessions(c, revoked, user_id, nullptr);
+                      &db = db_](connection& c) -> result<std::size_t> {
+        const auto deleted = delete_user_sessions(c, db, user_id, nullptr);
         if (!deleted) {
             return fail(deleted.error());
         }

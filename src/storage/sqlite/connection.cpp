@@ -136,6 +136,11 @@ std::string connection::error() const
     return sqlite3_errmsg(db_);
 }
 
+std::int64_t connection::last_insert_rowid() const
+{
+    return sqlite3_last_insert_rowid(db_);
+}
+
 int connection::changes() const
 {
     return sqlite3_changes(db_);

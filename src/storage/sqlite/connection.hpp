@@ -61,6 +61,8 @@ public:
     bool run(const char* sql);
 
     std::string error() const;
+    // The rowid the latest successful INSERT on this connection gave its row.
+    std::int64_t last_insert_rowid() const;
     int changes() const;
     bool in_transaction() const;
     sqlite3* handle() { return db_; }

@@ -2,6 +2,7 @@
 
 #include "observability/log.hpp"
 #include "storage/sqlite/migrations.hpp"
+#include "storage/sqlite/rows.hpp"
 
 #include <pthread.h>
 
@@ -204,10 +205,48 @@ void database::run_checkpointer()
     checkpointer_->exec("PRAGMA wal_checkpoint(TRUNCATE)");  // a clean, short WAL at shutdown
 }
 
+result<bool> database::revoked_in_transaction(connection& c, const session::token_hash& hash)
+{
+    if (!batch_caught_up_) {
+        // Nothing of this transaction is in the table yet: revoke_in_transaction() comes here first.
+        if (!revoked_.catch_up(c, revocation_marker())) {
+            return fail(storage_failure(c, "read revocations"));
+        }
+        batch_caught_up_ = true;
+    }
+    return batch_revoked_.contains(hash) || revoked_.contains(hash);
+}
+
+result<void> database::revoke_in_transaction(connection& c, const session::token_hash& hash,
+                                             std::int64_t revoked_at_ms)
+{
+    // add_committed() relies on the catch-up having run before this transaction's first append.
+    if (const auto caught_up = revoked_in_transaction(c, hash); !caught_up) {
+        return caught_up.error();
+    }
+    const auto seq = revoked_sessions::append(c, hash, revoked_at_ms);
+    if (!seq) {
+        return storage_failure(c, "revoke session");
+    }
+    batch_revocations_.emplace_back(hash, *seq);
+    batch_revoked_.insert(hash);
+    return {};
+}
+
+void database::forget_revocations_after(std::size_t kept)
+{
+    for (std::size_t i = kept; i < batch_revocations_.size(); ++i) {
+        batch_revoked_.erase(batch_revocations_[i].first);
+    }
+    batch_revocations_.resize(kept);
+}
+
 void database::commit_batch(std::vector<std::unique_ptr<write_job>>& batch)
 {
     connection& db = *writer_;
-    revoked_in_batch_ = false;
+    batch_revocations_.clear();
+    batch_revoked_.clear();
+    batch_caught_up_ = false;
     auto fail_all = [&](const char* what) {
         log::error("database write failed", {{"stage", what}, {"error", db.error()}, {"jobs", batch.size()}});
         if (db.in_transaction()) {
@@ -227,15 +266,19 @@ void database::commit_batch(std::vector<std::unique_ptr<write_job>>& batch)
             fail_all("savepoint");
             return;
         }
+        const std::size_t revocations_before = batch_revocations_.size();
         const bool ok = job->run(db);
         if (!db.in_transaction()) {
             // SQLite rolled the whole transaction back (I/O error, disk full): nothing in it happened.
             fail_all("statement");
             return;
         }
-        if (!ok && !db.run("ROLLBACK TO job")) {
-            fail_all("rollback to savepoint");
-            return;
+        if (!ok) {
+            if (!db.run("ROLLBACK TO job")) {
+                fail_all("rollback to savepoint");
+                return;
+            }
+            forget_revocations_after(revocations_before);
         }
         if (!db.run("RELEASE job")) {
             fail_all("release savepoint");
@@ -246,14 +289,10 @@ void database::commit_batch(std::vector<std::unique_ptr<write_job>>& batch)
         fail_all("commit");
         return;
     }
-    if (revoked_in_batch_) {
-        // Before any job is answered, so that an acknowledged logout is already in the mirror. If
-        // this fails, readers still catch up once the marker moves; only the writer's checks get
-        // slower. Other processes' revocations need no catch-up here: the marker brings them.
-        if (!revoked_.catch_up(db, revocation_marker())) {
-            log::warn("cannot read the revocation log", {{"error", db.error()}});
-        }
-        revocation_marker_->advance();  // after the commit, before any answer (see note_revocation)
+    if (!batch_revocations_.empty()) {
+        // Before any job is answered, so that an acknowledged logout is already in the mirror.
+        revoked_.add_committed(batch_revocations_);
+        revocation_marker_->advance();  // after the commit, before any answer (see revoke_in_transaction)
     }
     for (auto& job : batch) {
         job->finish(true);

@@ -19,6 +19,8 @@
 #include <string>
 #include <thread>
 #include <type_traits>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace authd::storage::sqlite {
@@ -43,13 +45,19 @@ public:
     void write_detached(std::function<bool(connection&)> fn);
 
     // The sessions revoked in this database and not purged yet (storage/sqlite/revocations.hpp).
-    // The writer catches it up after each commit that revoked, before it is answered.
+    // The writer adds its own after each commit that revoked, before they are answered.
     revoked_sessions& revocations() { return revoked_; }
-    // Called by a write job that appended a revocation: once its transaction has committed, the
-    // writer advances the revocation marker, a counter shared by every process on this database,
-    // before the job is answered. A process whose mirror caught up at marker M therefore knows
-    // every revocation acknowledged before M was read.
-    void note_revocation() { revoked_in_batch_ = true; }
+
+    // For a write job (on the writer, inside its transaction): whether `hash` is revoked, counting
+    // this transaction's own revocations so far. The first call in a transaction catches the mirror
+    // up; the writer holds the write lock, so that loads every other process's too.
+    result<bool> revoked_in_transaction(connection& c, const session::token_hash& hash);
+    // For a write job: appends the revocation of `hash`. Once the transaction has committed, the
+    // writer adds it to the mirror and advances the revocation marker, a counter shared by every
+    // process on this database, before the job is answered. A process whose mirror caught up at
+    // marker M therefore knows every revocation acknowledged before M was read.
+    result<void> revoke_in_transaction(connection& c, const session::token_hash& hash,
+                                       std::int64_t revoked_at_ms);
     std::uint64_t revocation_marker() const { return revocation_marker_->current(); }
 
     // Runs fn(connection&) on a pooled read connection, on the calling thread.
@@ -85,6 +93,8 @@ private:
     void run_writer();
     void run_checkpointer();
     void commit_batch(std::vector<std::unique_ptr<write_job>>& batch);
+    // Drops this transaction's revocations past the first `kept` (their job was rolled back).
+    void forget_revocations_after(std::size_t kept);
 
     std::unique_ptr<connection> borrow_reader();
     void return_reader(std::unique_ptr<connection> reader);
@@ -93,7 +103,11 @@ private:
     std::unique_ptr<connection> writer_;  // used only by writer_thread_ once it runs
     revoked_sessions revoked_;
     std::unique_ptr<shared_epoch> revocation_marker_;
-    bool revoked_in_batch_ = false;  // used only by the writer thread
+    // The current transaction's revocations, in append order and as a set, and whether the mirror
+    // was caught up inside it (writer thread only).
+    std::vector<std::pair<session::token_hash, std::int64_t>> batch_revocations_;
+    std::unordered_set<session::token_hash, session::token_hash_hasher> batch_revoked_;
+    bool batch_caught_up_ = false;
 
     std::mutex queue_mutex_;
     std::condition_variable queue_ready_;

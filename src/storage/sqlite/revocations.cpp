@@ -64,31 +64,27 @@ void revoked_sessions::keep_revoked(std::vector<session::token_hash>& hashes) co
     std::erase_if(hashes, [this](const session::token_hash& h) { return !entries_.contains(h); });
 }
 
-result<bool> revoked_sessions::revoked_in_transaction(connection& c, const session::token_hash& hash) const
-{
-    std::int64_t from = 0;
-    {
-        std::lock_guard lock(mutex_);
-        if (entries_.contains(hash)) {
-            return true;
-        }
-        from = watermark_;
-    }
-    // Everything numbered up to the watermark is in the mirror; only the tail needs the table.
-    statement s = c.query("SELECT 1 FROM revocations WHERE seq > ? AND token_hash = ?");
-    s.bind(1, from).bind(2, hash);
-    switch (s.step()) {
-        case SQLITE_ROW: return true;
-        case SQLITE_DONE: return false;
-        default: return fail(storage_failure(c, "find revocation"));
-    }
-}
-
-bool revoked_sessions::append(connection& c, const session::token_hash& hash, std::int64_t revoked_at_ms)
+std::optional<std::int64_t> revoked_sessions::append(connection& c, const session::token_hash& hash,
+                                                     std::int64_t revoked_at_ms)
 {
     statement s = c.query("INSERT INTO revocations (token_hash, revoked_at) VALUES (?, ?)");
     s.bind(1, hash).bind(2, revoked_at_ms);
-    return s.step() == SQLITE_DONE;
+    if (s.step() != SQLITE_DONE) {
+        return std::nullopt;
+    }
+    return c.last_insert_rowid();
+}
+
+void revoked_sessions::add_committed(const std::vector<std::pair<session::token_hash, std::int64_t>>& own)
+{
+    if (own.empty()) {
+        return;
+    }
+    std::lock_guard lock(mutex_);
+    for (const auto& [hash, seq] : own) {
+        entries_.insert_or_assign(hash, seq);
+    }
+    watermark_ = std::max(watermark_, own.back().second);
 }
 
 bool revoked_sessions::drop_through(connection& c, std::int64_t through)

@@ -10,9 +10,11 @@
 // Every read of a session must therefore skip revoked ones. `revoked_sessions` is each process's
 // in-memory mirror of the table (the table has no index on token_hash: that index would be a
 // random page write again). It is kept current by loading the rows past its watermark (rows are
-// numbered in commit order; AUTOINCREMENT never reuses a number): after every commit in which this
-// process's writer revoked, and before a read of a session row whenever the revocation marker has
-// moved.
+// numbered in commit order; AUTOINCREMENT never reuses a number) before a read of a session row
+// whenever the revocation marker has moved, and by the writer: in each transaction that checks or
+// appends revocations it first loads the rows committed since (it holds the write lock, so these
+// are all of them), keeps its own appends in memory, and adds them after the commit
+// (database::revoked_in_transaction, revoke_in_transaction).
 // The marker (database::revocation_marker) is a counter shared by every process on the database
 // that a writer advances after committing a revocation and before acknowledging it. So a
 // revocation committed by another process is seen by the next read here, and a revocation
@@ -48,13 +50,15 @@ public:
     // Keeps only the revoked hashes of `hashes` (one lock for all: the purge checks every row).
     void keep_revoked(std::vector<session::token_hash>& hashes) const;
 
-    // For a write job on the writer, inside its transaction: whether `hash` is revoked, counting
-    // the rows not loaded yet (this batch's own pending revocations, or another process's).
-    result<bool> revoked_in_transaction(connection& c, const session::token_hash& hash) const;
-
-    // Appends a revocation inside the writer's transaction. The mirror learns of it once the
-    // transaction has committed (the writer's catch_up), never before.
-    static bool append(connection& c, const session::token_hash& hash, std::int64_t revoked_at_ms);
+    // Appends a revocation inside the writer's transaction: its number, or nullopt when the INSERT
+    // failed. The mirror learns of it once the transaction has committed (add_committed), never
+    // before.
+    static std::optional<std::int64_t> append(connection& c, const session::token_hash& hash,
+                                              std::int64_t revoked_at_ms);
+    // The writer's own revocations of one transaction, just committed. The writer caught the mirror
+    // up inside that transaction before it appended them (it held the write lock), so they are
+    // the next numbers after everything loaded: they are added without reading the table back.
+    void add_committed(const std::vector<std::pair<session::token_hash, std::int64_t>>& own);
 
     // Deletes the revocations numbered `through` or lower, inside the writer's transaction: the
     // purge does it once it has deleted their session rows. After the commit, forget_through().

@@ -1,5 +1,7 @@
 #include "storage/sqlite/rows.hpp"
 
+#include "storage/sqlite/database.hpp"
+
 #include "observability/log.hpp"
 
 #include <algorithm>
@@ -71,8 +73,8 @@ bool insert_audit_event(connection& c, const audit::audit_event& e)
     return s.step() == SQLITE_DONE;
 }
 
-result<std::size_t> delete_user_sessions(connection& c, const revoked_sessions& revoked,
-                                         const std::string& user_id, const token_hash* keep)
+result<std::size_t> delete_user_sessions(connection& c, database& db, const std::string& user_id,
+                                         const token_hash* keep)
 {
     // Revoked rows wait for the purge; deleting them now is harmless, but they are not counted.
     std::size_t live = 0;
@@ -84,7 +86,7 @@ result<std::size_t> delete_user_sessions(connection& c, const revoked_sessions& 
         if (keep != nullptr && hash == *keep) {
             continue;
         }
-        const auto is_revoked = revoked.revoked_in_transaction(c, hash);
+        const auto is_revoked = db.revoked_in_transaction(c, hash);
         if (!is_revoked) {
             return fail(is_revoked.error());
         }

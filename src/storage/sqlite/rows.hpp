@@ -14,6 +14,8 @@
 
 namespace authd::storage::sqlite {
 
+class database;
+
 // A token hash column.
 session::token_hash read_token_hash(const statement& row, int column);
 // A row of (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, remember_me,
@@ -26,8 +28,8 @@ errc storage_failure(connection& c, const char* what);
 bool insert_audit_event(connection& c, const audit::audit_event& e);
 // On the writer, in its transaction: deletes the user's sessions (all, or all but `keep`), and
 // returns how many of them were live (not revoked), or errc::store_unavailable.
-result<std::size_t> delete_user_sessions(connection& c, const revoked_sessions& revoked,
-                                         const std::string& user_id, const session::token_hash* keep);
+result<std::size_t> delete_user_sessions(connection& c, database& db, const std::string& user_id,
+                                         const session::token_hash* keep);
 // The rows of a statement selecting sessions (columns as for read_session), without the revoked
 // ones; `revoked` must have caught up on `c` before the statement ran.
 result<std::vector<session::session_record>> read_unrevoked_sessions(connection& c, statement& s,

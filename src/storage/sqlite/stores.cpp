@@ -58,7 +58,7 @@ result<std::optional<session_record>> read_session_row(connection& c, const toke
 
 // Whether a write may still end the session: its row exists (and is `user_id`'s, when given) and
 // it is not revoked.
-result<bool> live_in_transaction(connection& c, const revoked_sessions& revoked, const token_hash& hash,
+result<bool> live_in_transaction(connection& c, database& db, const token_hash& hash,
                                  const std::string* user_id)
 {
     statement s = user_id != nullptr ? c.query("SELECT 1 FROM sessions WHERE token_hash = ? AND user_id = ?")
@@ -74,22 +74,21 @@ result<bool> live_in_transaction(connection& c, const revoked_sessions& revoked,
     if (rc != SQLITE_ROW) {
         return fail(storage_failure(c, "find session"));
     }
-    const auto is_revoked = revoked.revoked_in_transaction(c, hash);
+    const auto is_revoked = db.revoked_in_transaction(c, hash);
     if (!is_revoked) {
         return fail(is_revoked.error());
     }
     return !*is_revoked;
 }
 
-// In a write job, for a session known to be live: appends its revocation (and has the writer
-// advance the revocation marker after the commit). True, or errc::store_unavailable.
+// In a write job, for a session known to be live: appends its revocation (database::
+// revoke_in_transaction). True, or errc::store_unavailable.
 result<bool> append_revocation(connection& c, database& db, const token_hash& hash)
 {
     const auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
-    if (!revoked_sessions::append(c, hash, to_unix_ms(now))) {
-        return fail(storage_failure(c, "revoke session"));
+    if (const auto revoked = db.revoke_in_transaction(c, hash, to_unix_ms(now)); !revoked) {
+        return fail(revoked.error());
     }
-    db.note_revocation();
     return true;
 }
 
@@ -97,7 +96,7 @@ result<bool> append_revocation(connection& c, database& db, const token_hash& ha
 // revocation marker after the commit): whether it was live, or errc::store_unavailable.
 result<bool> revoke_session(connection& c, database& db, const token_hash& hash)
 {
-    const auto live = live_in_transaction(c, db.revocations(), hash, nullptr);
+    const auto live = live_in_transaction(c, db, hash, nullptr);
     if (!live || !*live) {
         return live;
     }
@@ -235,7 +234,7 @@ task<result<session::recorded_removal>> sqlite_session_store::remove_checked(tok
             if (!row) {
                 return row.error();
             }
-            const auto revoked = db.revocations().revoked_in_transaction(c, hash);
+            const auto revoked = db.revoked_in_transaction(c, hash);
             if (!revoked) {
                 return revoked.error();
             }
@@ -259,15 +258,15 @@ task<result<std::optional<std::size_t>>> sqlite_session_store::remove_user_sessi
                                                                                     bool keep_current)
 {
     return db_.write([user_id = std::move(user_id), current, keep_current,
-                      &revoked = db_.revocations()](connection& c) -> result<std::optional<std::size_t>> {
-        const auto live = live_in_transaction(c, revoked, current, &user_id);
+                      &db = db_](connection& c) -> result<std::optional<std::size_t>> {
+        const auto live = live_in_transaction(c, db, current, &user_id);
         if (!live) {
             return live.error();
         }
         if (!*live) {
             return std::optional<std::size_t>{};
         }
-        const auto ended = delete_user_sessions(c, revoked, user_id, keep_current ? &current : nullptr);
+        const auto ended = delete_user_sessions(c, db, user_id, keep_current ? &current : nullptr);
         if (!ended) {
             return ended.error();
         }
@@ -279,12 +278,12 @@ task<result<std::size_t>> sqlite_session_store::replace_user_sessions(std::strin
                                                                       session_record replacement)
 {
     return db_.write([user_id = std::move(user_id), current, replacement = std::move(replacement),
-                      &revoked = db_.revocations()](connection& c) -> result<std::size_t> {
-        const auto had_current = live_in_transaction(c, revoked, current, &user_id);
+                      &db = db_](connection& c) -> result<std::size_t> {
+        const auto had_current = live_in_transaction(c, db, current, &user_id);
         if (!had_current) {
             return had_current.error();
         }
-        const auto ended = delete_user_sessions(c, revoked, user_id, nullptr);
+        const auto ended = delete_user_sessions(c, db, user_id, nullptr);
         if (!ended) {
             return ended.error();
         }
