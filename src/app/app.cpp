@@ -77,7 +77,14 @@ task<void> purge_expired_sessions(session::session_service& sessions, net::stead
         if (ec) {
             co_return;
         }
-        if (std::chrono::steady_clock::now() < next && !sessions.store().purge_due()) {
+        if (std::chrono::steady_clock::now() < next) {
+            if (sessions.store().purge_due()) {
+                // Only the ended sessions: cheaper than the expiry scan, which keeps its interval.
+                const auto purged = co_await sessions.purge_revoked();
+                if (!purged) {
+                    log::error("ended-session purge failed", {{"error", purged.error().message()}});
+                }
+            }
             continue;
         }
         next = std::chrono::steady_clock::now() + interval;

@@ -169,6 +169,12 @@ task<result<std::size_t>> cached_store::purge_expired(sys_ms now, sys_ms idle_cu
     return inner_.purge_expired(now, idle_cutoff);
 }
 
+task<result<std::size_t>> cached_store::purge_revoked()
+{
+    epoch_.advance();  // as for purge_expired(): the inner store forgets the revocations it purges
+    return inner_.purge_revoked();
+}
+
 task<result<std::uint64_t>> cached_store::count_live(sys_ms now, sys_ms idle_cutoff)
 {
     return inner_.count_live(now, idle_cutoff);

@@ -47,6 +47,7 @@ public:
     void touch(token_hash hash, sys_ms seen_at) override;
     task<result<std::size_t>> purge_expired(sys_ms now, sys_ms idle_cutoff) override;
     bool purge_due() const override { return inner_.purge_due(); }
+    task<result<std::size_t>> purge_revoked() override;
     task<result<std::uint64_t>> count_live(sys_ms now, sys_ms idle_cutoff) override;
     task<result<void>> ping() override;
 

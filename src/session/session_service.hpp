@@ -49,6 +49,8 @@ public:
     bool is_expired(const session_record& record, sys_ms now) const;
 
     task<result<std::size_t>> purge_expired();
+    // The store's ended sessions, when it deletes them lazily (session_store::purge_revoked).
+    task<result<std::size_t>> purge_revoked() { return store_.purge_revoked(); }
     // Sessions authenticate() would accept now (the sessions-active gauge).
     task<result<std::uint64_t>> count_live();
 

@@ -74,9 +74,12 @@ public:
     // Deletes sessions past their absolute expiry, and non-remember-me sessions idle since
     // before `idle_cutoff`; returns how many.
     virtual task<result<std::size_t>> purge_expired(sys_ms now, sys_ms idle_cutoff) = 0;
-    // Whether so much waits for the purge (ended sessions a backend deletes lazily) that it should
-    // run before its interval is over.
+    // Whether so many ended sessions wait for a backend that deletes them lazily that it should
+    // delete them now (purge_revoked), before the purge interval is over.
     virtual bool purge_due() const { return false; }
+    // Deletes what remains of the ended sessions purge_due() counts, without the expiry scan of
+    // purge_expired(); returns how many. Nothing to do for a backend that deletes at once.
+    virtual task<result<std::size_t>> purge_revoked();
 
     // How many sessions are live at `now` (not past their absolute expiry, and remember-me or seen
     // after `idle_cutoff`): the sessions-active gauge of GET /metrics. May scan the whole store, so

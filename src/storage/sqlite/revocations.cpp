@@ -94,6 +94,22 @@ bool revoked_sessions::drop_through(connection& c, std::int64_t through)
     return s.step() == SQLITE_DONE;
 }
 
+std::vector<session::token_hash> revoked_sessions::hashes_through(std::int64_t through) const
+{
+    std::vector<session::token_hash> out;
+    {
+        std::lock_guard lock(mutex_);
+        out.reserve(entries_.size());
+        for (const auto& [hash, seq] : entries_) {
+            if (seq <= through) {
+                out.push_back(hash);
+            }
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 void revoked_sessions::forget_through(std::int64_t through)
 {
     std::lock_guard lock(mutex_);

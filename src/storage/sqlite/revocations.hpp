@@ -64,6 +64,8 @@ public:
     // purge does it once it has deleted their session rows. After the commit, forget_through().
     static bool drop_through(connection& c, std::int64_t through);
 
+    // The revoked hashes numbered `through` or lower, in key order (for the purge).
+    std::vector<session::token_hash> hashes_through(std::int64_t through) const;
     // Drops what the mirror holds for revocations numbered `through` or lower (they are purged).
     void forget_through(std::int64_t through);
     // Drops what another process's purge removed: every entry below the lowest number still in

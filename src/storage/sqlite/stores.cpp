@@ -356,17 +356,40 @@ task<result<std::size_t>> sqlite_session_store::purge_range(int range, sys_ms no
     });
 }
 
-task<result<std::size_t>> sqlite_session_store::purge_expired(sys_ms now, sys_ms idle_cutoff)
+result<std::int64_t> sqlite_session_store::revocations_to_purge()
 {
-    // Every revocation loaded now has its session row deleted by the sweep below (the row is in
-    // one of the ranges, each scanned after this point), so afterwards its revocation can go too.
     revoked_sessions& revoked = db_.revocations();
-    const result<std::int64_t> through = db_.read([&revoked](connection& c) -> result<std::int64_t> {
+    return db_.read([&revoked](connection& c) -> result<std::int64_t> {
         if (!revoked.catch_up(c)) {
             return storage_failure(c, "read revocations");
         }
         return revoked.watermark();
     });
+}
+
+task<result<void>> sqlite_session_store::drop_purged_revocations(std::int64_t through)
+{
+    task<result<void>> drop = db_.write([through](connection& c) -> result<void> {
+        return revoked_sessions::drop_through(c, through) ? result<void>{}
+                                                          : storage_failure(c, "purge revocations");
+    });
+    if (const auto dropped = co_await std::move(drop); !dropped) {
+        co_return dropped.error();
+    }
+    revoked_sessions& revoked = db_.revocations();
+    revoked.forget_through(through);
+    // And what other processes' purges removed.
+    (void)db_.read([&revoked](connection& c) -> result<void> {
+        return revoked.forget_purged(c) ? result<void>{} : storage_failure(c, "read revocations");
+    });
+    co_return result<void>{};
+}
+
+task<result<std::size_t>> sqlite_session_store::purge_expired(sys_ms now, sys_ms idle_cutoff)
+{
+    // Every revocation loaded now has its session row deleted by the sweep below (the row is in
+    // one of the ranges, each scanned after this point), so afterwards its revocation can go too.
+    const result<std::int64_t> through = revocations_to_purge();
     if (!through) {
         co_return through.error();
     }
@@ -381,19 +404,52 @@ task<result<std::size_t>> sqlite_session_store::purge_expired(sys_ms now, sys_ms
         }
         purged += *removed;
     }
-    task<result<void>> drop = db_.write([through = *through](connection& c) -> result<void> {
-        return revoked_sessions::drop_through(c, through) ? result<void>{}
-                                                          : storage_failure(c, "purge revocations");
-    });
+    task<result<void>> drop = drop_purged_revocations(*through);
     if (const auto dropped = co_await std::move(drop); !dropped) {
         co_return dropped.error();
     }
-    revoked.forget_through(*through);
-    // And what other processes' purges removed.
-    (void)db_.read([&revoked](connection& c) -> result<void> {
-        return revoked.forget_purged(c) ? result<void>{} : storage_failure(c, "read revocations");
-    });
     co_return purged;
+}
+
+task<result<std::size_t>> sqlite_session_store::purge_revoked()
+{
+    // The rows of the revocations loaded now, by key: no scan of the live rows around them (the
+    // expiry sweep reads the whole table, which costs more than these deletes at millions of
+    // sessions). Sorted, so that neighbouring rows are deleted together.
+    const result<std::int64_t> through = revocations_to_purge();
+    if (!through) {
+        co_return through.error();
+    }
+    const std::vector<token_hash> doomed = db_.revocations().hashes_through(*through);
+    std::size_t deleted = 0;
+    for (std::size_t first = 0; first < doomed.size(); first += revoked_per_purge_write) {
+        const std::size_t last = std::min(doomed.size(), first + revoked_per_purge_write);
+        task<result<std::size_t>> step =
+            db_.write([chunk = std::vector<token_hash>(doomed.begin() + static_cast<std::ptrdiff_t>(first),
+                                                       doomed.begin() + static_cast<std::ptrdiff_t>(last))](
+                          connection& c) -> result<std::size_t> {
+                std::size_t n = 0;
+                for (const auto& hash : chunk) {
+                    statement del = c.query("DELETE FROM sessions WHERE token_hash = ?");
+                    del.bind(1, hash);
+                    if (del.step() != SQLITE_DONE) {
+                        return storage_failure(c, "purge revoked sessions");
+                    }
+                    n += static_cast<std::size_t>(c.changes());
+                }
+                return n;
+            });
+        const auto removed = co_await std::move(step);
+        if (!removed) {
+            co_return removed.error();
+        }
+        deleted += *removed;
+    }
+    task<result<void>> drop = drop_purged_revocations(*through);
+    if (const auto dropped = co_await std::move(drop); !dropped) {
+        co_return dropped.error();
+    }
+    co_return deleted;
 }
 
 bool sqlite_session_store::purge_due() const

@@ -40,6 +40,8 @@ public:
     // Also deletes the revoked sessions and their revocations.
     task<result<std::size_t>> purge_expired(sys_ms now, sys_ms idle_cutoff) override;
     bool purge_due() const override;
+    // Deletes the revoked sessions (by key, in key order) and their revocations.
+    task<result<std::size_t>> purge_revoked() override;
     task<result<std::uint64_t>> count_live(sys_ms now, sys_ms idle_cutoff) override;
     task<result<void>> ping() override;
     std::optional<std::uint64_t> revocation_marker() const override { return db_.revocation_marker(); }
@@ -53,6 +55,13 @@ private:
     // at a million sessions, a few milliseconds of writer time even when many revoked rows wait.
     static constexpr int purge_ranges = 1024;
     task<result<std::size_t>> purge_range(int range, sys_ms now, sys_ms idle_cutoff);
+    // purge_revoked() deletes this many rows per write: a few milliseconds of writer time.
+    static constexpr std::size_t revoked_per_purge_write = 256;
+    // The purges' first step: catches the mirror up; every revocation numbered up to the result
+    // has its row deleted by the purge that follows.
+    result<std::int64_t> revocations_to_purge();
+    // Their last step, once those rows are gone: deletes the revocations and forgets them.
+    task<result<void>> drop_purged_revocations(std::int64_t through);
 
     database& db_;
     std::size_t purge_backlog_;

@@ -197,6 +197,33 @@ TEST_F(Revocations, ThePurgeDeletesRevokedRowsAndEveryMirrorForgetsThem)
     EXPECT_FALSE(second.find(a.hash));
 }
 
+TEST_F(Revocations, ThePurgeOfRevokedSessionsDeletesOnlyTheirRowsAndEveryMirrorForgetsThem)
+{
+    const auto ended = stored();
+    const auto kept = stored();
+    ASSERT_TRUE(first.remove(ended.hash));
+    ASSERT_FALSE(second.find(ended.hash));  // loaded into the second mirror
+
+    const auto purged = run(first.ioc, first.sessions->purge_revoked());
+    ASSERT_TRUE(purged) << purged.error().message();
+    EXPECT_EQ(*purged, 1U);
+    EXPECT_EQ(session_rows(), 1);
+    EXPECT_EQ(revocation_rows(), 0);
+    EXPECT_EQ(first.db->revocations().size(), 0U);
+    EXPECT_TRUE(first.find(kept.hash));
+    // It is not the expiry sweep: that one still finds the other row once it has expired.
+    const auto swept = run(first.ioc, first.sessions->purge_expired(t0 + std::chrono::hours{13}, t0));
+    ASSERT_TRUE(swept);
+    EXPECT_EQ(*swept, 1U);
+
+    const auto again = run(second.ioc, second.sessions->purge_revoked());
+    ASSERT_TRUE(again);
+    EXPECT_EQ(*again, 0U) << "the other process's purge finds nothing left";
+    EXPECT_EQ(second.db->revocations().size(), 0U);
+    EXPECT_FALSE(second.find(ended.hash));
+    EXPECT_FALSE(second.remove(ended.hash));
+}
+
 TEST_F(Revocations, ARestartedProcessStillRefusesRevokedSessions)
 {
     const auto r = stored();
@@ -380,6 +407,18 @@ TEST_F(CachedRevocations, APurgeThatForgetsARevocationDoesNotLetTheCachedSession
     EXPECT_FALSE(a.find(r.hash));
 }
 
+TEST_F(CachedRevocations, APurgeOfRevokedSessionsDoesNotLetTheCachedSessionBack)
+{
+    const auto r = stored();
+    ASSERT_TRUE(a.find(r.hash));
+    auto removed = run(b.plain.ioc, b.cache->remove(r.hash));
+    ASSERT_TRUE(removed && *removed);
+    ASSERT_TRUE(run(b.plain.ioc, b.cache->purge_revoked()));
+    ASSERT_TRUE(run(a.plain.ioc, a.cache->purge_revoked()));
+    EXPECT_EQ(a.plain.db->revocations().size(), 0U);
+    EXPECT_FALSE(a.find(r.hash));
+}
+
 TEST_F(CachedRevocations, EndingAllSessionsStillEndsEveryCachedOne)
 {
     const auto current = stored();
@@ -464,9 +503,9 @@ TEST(RevocationBacklog, ABacklogAsksForAnEarlyPurgeAndThePurgeClearsIt)
         }
     }
     EXPECT_TRUE(one.sessions->purge_due());
-    const auto purged = run(one.ioc, one.sessions->purge_expired(t0, t0 - std::chrono::hours{1}));
+    const auto purged = run(one.ioc, one.sessions->purge_revoked());
     ASSERT_TRUE(purged);
-    EXPECT_EQ(*purged, 0U) << "the count is of expired sessions; revoked ones are not counted again";
+    EXPECT_EQ(*purged, 3U);
     EXPECT_FALSE(one.sessions->purge_due());
     EXPECT_EQ(one.db->revocations().size(), 0U);
     for (const auto& h : revoked) {
