@@ -205,14 +205,22 @@ void database::run_checkpointer()
     checkpointer_->exec("PRAGMA wal_checkpoint(TRUNCATE)");  // a clean, short WAL at shutdown
 }
 
-result<bool> database::revoked_in_transaction(connection& c, const session::token_hash& hash)
+result<void> database::catch_up_in_transaction(connection& c)
 {
     if (!batch_caught_up_) {
-        // Nothing of this transaction is in the table yet: revoke_in_transaction() comes here first.
+        // Before this transaction's first append, so that what it loads is committed data only.
         if (!revoked_.catch_up(c, revocation_marker())) {
-            return fail(storage_failure(c, "read revocations"));
+            return storage_failure(c, "read revocations");
         }
         batch_caught_up_ = true;
+    }
+    return {};
+}
+
+result<bool> database::revoked_in_transaction(connection& c, const session::token_hash& hash)
+{
+    if (const auto caught_up = catch_up_in_transaction(c); !caught_up) {
+        return fail(caught_up.error());
     }
     return batch_revoked_.contains(hash) || revoked_.contains(hash);
 }
@@ -221,8 +229,8 @@ result<void> database::revoke_in_transaction(connection& c, const session::token
                                              std::int64_t revoked_at_ms)
 {
     // add_committed() relies on the catch-up having run before this transaction's first append.
-    if (const auto caught_up = revoked_in_transaction(c, hash); !caught_up) {
-        return caught_up.error();
+    if (const auto caught_up = catch_up_in_transaction(c); !caught_up) {
+        return caught_up;
     }
     const auto seq = revoked_sessions::append(c, hash, revoked_at_ms);
     if (!seq) {

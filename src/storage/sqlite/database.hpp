@@ -93,6 +93,8 @@ private:
     void run_writer();
     void run_checkpointer();
     void commit_batch(std::vector<std::unique_ptr<write_job>>& batch);
+    // Loads the revocations committed since the mirror last caught up, once per transaction.
+    result<void> catch_up_in_transaction(connection& c);
     // Drops this transaction's revocations past the first `kept` (their job was rolled back).
     void forget_revocations_after(std::size_t kept);
 
