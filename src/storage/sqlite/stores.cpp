@@ -122,6 +122,21 @@ bool audits_into(const audit::audit_log& audit, const database& db)
     return local != nullptr && local->writes_to(db);
 }
 
+// The purges' deletes, by key (in key order when `hashes` is sorted): how many rows there were.
+result<std::size_t> delete_sessions(connection& c, const std::vector<token_hash>& hashes)
+{
+    std::size_t deleted = 0;
+    for (const auto& hash : hashes) {
+        statement del = c.query("DELETE FROM sessions WHERE token_hash = ?");
+        del.bind(1, hash);
+        if (del.step() != SQLITE_DONE) {
+            return storage_failure(c, "purge sessions");
+        }
+        deleted += static_cast<std::size_t>(c.changes());
+    }
+    return deleted;
+}
+
 // Loads the revocations acknowledged since the mirror last caught up, unless it is known to hold
 // them all already (the revocation marker has not moved since).
 bool catch_up_if_needed(database& db, connection& c)
@@ -345,12 +360,8 @@ task<result<std::size_t>> sqlite_session_store::purge_range(int range, sys_ms no
         doomed.reserve(expired.size() + revoked_rows.size());
         std::merge(expired.begin(), expired.end(), revoked_rows.begin(), revoked_rows.end(),
                    std::back_inserter(doomed));
-        for (const auto& hash : doomed) {
-            statement del = c.query("DELETE FROM sessions WHERE token_hash = ?");
-            del.bind(1, hash);
-            if (del.step() != SQLITE_DONE) {
-                return storage_failure(c, "purge sessions");
-            }
+        if (const auto deleted = delete_sessions(c, doomed); !deleted) {
+            return deleted.error();
         }
         return expired.size();
     });
@@ -427,18 +438,7 @@ task<result<std::size_t>> sqlite_session_store::purge_revoked()
         task<result<std::size_t>> step =
             db_.write([chunk = std::vector<token_hash>(doomed.begin() + static_cast<std::ptrdiff_t>(first),
                                                        doomed.begin() + static_cast<std::ptrdiff_t>(last))](
-                          connection& c) -> result<std::size_t> {
-                std::size_t n = 0;
-                for (const auto& hash : chunk) {
-                    statement del = c.query("DELETE FROM sessions WHERE token_hash = ?");
-                    del.bind(1, hash);
-                    if (del.step() != SQLITE_DONE) {
-                        return storage_failure(c, "purge revoked sessions");
-                    }
-                    n += static_cast<std::size_t>(c.changes());
-                }
-                return n;
-            });
+                          connection& c) { return delete_sessions(c, chunk); });
         const auto removed = co_await std::move(step);
         if (!removed) {
             co_return removed.error();
