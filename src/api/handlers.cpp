@@ -138,16 +138,13 @@ task<reply> handlers::log_out(request_context& ctx)
         }
         all_devices = *parsed;
     }
-    result<std::size_t> ended = errc::internal_error;
-    if (ctx.session_end) {
-        // The dispatcher did not read the session: the store checks it where it ends it.
-        task<result<void>> checked =
-            auth_.log_out_checked(ctx.session_end->hash, std::move(ctx.session_end->check), ctx.client);
-        const auto outcome = co_await std::move(checked);
-        ended = outcome ? result<std::size_t>{std::size_t{1}} : result<std::size_t>{outcome.error()};
-    } else {
-        ended = co_await auth_.log_out(*ctx.session, all_devices, ctx.client);
-    }
+    // Without ctx.session the dispatcher did not read the session: the store checks it where it
+    // ends it.
+    task<result<std::size_t>> logout =
+        ctx.session_end
+            ? auth_.log_out_checked(ctx.session_end->hash, std::move(ctx.session_end->check), ctx.client)
+            : auth_.log_out(*ctx.session, all_devices, ctx.client);
+    const auto ended = co_await std::move(logout);
     if (!ended) {
         const errc e = to_errc(ended.error());
         reply r = error_reply(e, ctx.lang);

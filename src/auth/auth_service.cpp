@@ -128,8 +128,8 @@ task<result<login_success>> auth_service::log_in(std::string email, std::string 
     co_return login_success{std::move(account), std::move(*started)};
 }
 
-result<void> auth_service::single_logout_outcome(const result<session::recorded_removal>& removed,
-                                                 const session::token_hash& hash)
+result<std::size_t> auth_service::single_logout_outcome(const result<session::recorded_removal>& removed,
+                                                        const session::token_hash& hash)
 {
     if (!removed) {
         const errc e = to_errc(removed.error());
@@ -149,11 +149,11 @@ result<void> auth_service::single_logout_outcome(const result<session::recorded_
                                           {"session", session::log_ref(hash)}});
     }
     metrics::add(metrics::counter::logouts_current);
-    return {};
+    return std::size_t{1};
 }
 
-task<result<void>> auth_service::log_out_checked(session::token_hash hash, session::removal_check check,
-                                                 client_info client)
+task<result<std::size_t>> auth_service::log_out_checked(session::token_hash hash,
+                                                        session::removal_check check, client_info client)
 {
     // user_id is filled in by the store from the row it ends.
     auto entry = event(audit::event_type::user_logout, std::nullopt, client, "User logged out", hash);
@@ -171,11 +171,7 @@ task<result<std::size_t>> auth_service::log_out(session_record current, bool all
             event(audit::event_type::user_logout, current.user_id, client, "User logged out", current.hash);
         const auto removed =
             co_await sessions_.store().remove_recorded(current.hash, audit_, std::move(entry));
-        const auto ended = single_logout_outcome(removed, current.hash);
-        if (!ended) {
-            co_return ended.error();
-        }
-        co_return std::size_t{1};
+        co_return single_logout_outcome(removed, current.hash);
     }
     const auto removed =
         co_await sessions_.store().remove_user_sessions(current.user_id, current.hash, false);

@@ -56,9 +56,10 @@ public:
     // Ends the one session behind a cookie's hash after `check` passed on its current row, read
     // where it is ended (session_store::remove_checked): the logout that never read its session
     // first. errc::not_authenticated when no live session has this hash; the check's own refusal
-    // (errc::not_authenticated, errc::csrf_failed); errc::logout_failed as for log_out().
-    task<result<void>> log_out_checked(session::token_hash hash, session::removal_check check,
-                                       client_info client);
+    // (errc::not_authenticated, errc::csrf_failed); errc::logout_failed as for log_out(). Returns
+    // how many ended (1), as log_out() does.
+    task<result<std::size_t>> log_out_checked(session::token_hash hash, session::removal_check check,
+                                              client_info client);
 
     // errc::not_authenticated when the session's user no longer exists.
     task<result<user>> current_user(session_record current);
@@ -75,8 +76,8 @@ public:
 
 private:
     // What a single-session logout's removal means for the caller; records its metrics and logs.
-    static result<void> single_logout_outcome(const result<session::recorded_removal>& removed,
-                                              const session::token_hash& hash);
+    static result<std::size_t> single_logout_outcome(const result<session::recorded_removal>& removed,
+                                                     const session::token_hash& hash);
     // Builds an audit event. A plain function on purpose: g++ 12 destroys temporaries of a ?:
     // twice when they appear in an expression with co_await, so events are built outside one.
     audit::audit_event event(audit::event_type type, std::optional<std::string> user_id,
