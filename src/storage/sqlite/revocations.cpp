@@ -87,11 +87,18 @@ void revoked_sessions::add_committed(const std::vector<std::pair<session::token_
     watermark_ = std::max(watermark_, own.back().second);
 }
 
-bool revoked_sessions::drop_through(connection& c, std::int64_t through)
+std::optional<std::size_t> revoked_sessions::drop_through(connection& c, std::int64_t through,
+                                                          std::size_t limit)
 {
-    statement s = c.query("DELETE FROM revocations WHERE seq <= ?");
-    s.bind(1, through);
-    return s.step() == SQLITE_DONE;
+    // The subquery walks the rowid B-tree from its low end: `limit` rows cost `limit` rows.
+    statement s = c.query(
+        "DELETE FROM revocations WHERE seq IN "
+        "(SELECT seq FROM revocations WHERE seq <= ? ORDER BY seq LIMIT ?)");
+    s.bind(1, through).bind(2, static_cast<std::int64_t>(limit));
+    if (s.step() != SQLITE_DONE) {
+        return std::nullopt;
+    }
+    return static_cast<std::size_t>(c.changes());
 }
 
 std::vector<session::token_hash> revoked_sessions::hashes_through(std::int64_t through) const
@@ -108,6 +115,16 @@ std::vector<session::token_hash> revoked_sessions::hashes_through(std::int64_t t
     }
     std::sort(out.begin(), out.end());
     return out;
+}
+
+void revoked_sessions::forget(std::span<const session::token_hash> purged, std::int64_t through)
+{
+    std::lock_guard lock(mutex_);
+    for (const auto& hash : purged) {
+        if (const auto it = entries_.find(hash); it != entries_.end() && it->second <= through) {
+            entries_.erase(it);
+        }
+    }
 }
 
 void revoked_sessions::forget_through(std::int64_t through)

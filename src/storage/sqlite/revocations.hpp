@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -60,12 +61,18 @@ public:
     // the next numbers after everything loaded: they are added without reading the table back.
     void add_committed(const std::vector<std::pair<session::token_hash, std::int64_t>>& own);
 
-    // Deletes the revocations numbered `through` or lower, inside the writer's transaction: the
-    // purge does it once it has deleted their session rows. After the commit, forget_through().
-    static bool drop_through(connection& c, std::int64_t through);
+    // Deletes the lowest-numbered revocations, at most `limit`, none numbered above `through`,
+    // inside the writer's transaction: the purge does it once it has deleted their session rows,
+    // in several writes so that no commit waits behind one long delete. How many it deleted, or
+    // nullopt when the statement failed.
+    static std::optional<std::size_t> drop_through(connection& c, std::int64_t through, std::size_t limit);
 
     // The revoked hashes numbered `through` or lower, in key order (for the purge).
     std::vector<session::token_hash> hashes_through(std::int64_t through) const;
+    // Drops what the mirror holds for these hashes when they are numbered `through` or lower: the
+    // purge calls it once the commit that deleted their session rows is durable, so that the
+    // mirror shrinks as the purge goes rather than in one pass at its end.
+    void forget(std::span<const session::token_hash> purged, std::int64_t through);
     // Drops what the mirror holds for revocations numbered `through` or lower (they are purged).
     void forget_through(std::int64_t through);
     // Drops what another process's purge removed: every entry below the lowest number still in

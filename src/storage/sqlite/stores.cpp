@@ -7,6 +7,7 @@
 #include <array>
 #include <chrono>
 #include <iterator>
+#include <span>
 
 namespace authd::storage::sqlite {
 namespace {
@@ -123,7 +124,7 @@ bool audits_into(const audit::audit_log& audit, const database& db)
 }
 
 // The purges' deletes, by key (in key order when `hashes` is sorted): how many rows there were.
-result<std::size_t> delete_sessions(connection& c, const std::vector<token_hash>& hashes)
+result<std::size_t> delete_sessions(connection& c, std::span<const token_hash> hashes)
 {
     std::size_t deleted = 0;
     for (const auto& hash : hashes) {
@@ -320,10 +321,11 @@ void sqlite_session_store::touch(token_hash hash, sys_ms seen_at)
     });
 }
 
-task<result<std::size_t>> sqlite_session_store::purge_range(int range, sys_ms now, sys_ms idle_cutoff)
+task<result<sqlite_session_store::range_purged>> sqlite_session_store::purge_range(int range, sys_ms now,
+                                                                                   sys_ms idle_cutoff)
 {
     return db_.write([range, now = to_unix_ms(now), cutoff = to_unix_ms(idle_cutoff),
-                      &revoked = db_.revocations()](connection& c) -> result<std::size_t> {
+                      &revoked = db_.revocations()](connection& c) -> result<range_purged> {
         // The sessions whose token hash starts with a 16-bit prefix in [range, range + 1) ×
         // 65536 / purge_ranges: 1/purge_ranges of the table, scanned in key order, so the rows
         // deleted share leaf pages (a random delete costs a page write each; these cost a fraction
@@ -363,7 +365,7 @@ task<result<std::size_t>> sqlite_session_store::purge_range(int range, sys_ms no
         if (const auto deleted = delete_sessions(c, doomed); !deleted) {
             return deleted.error();
         }
-        return expired.size();
+        return range_purged{.expired = expired.size(), .revoked = std::move(revoked_rows)};
     });
 }
 
@@ -380,15 +382,24 @@ result<std::int64_t> sqlite_session_store::revocations_to_purge()
 
 task<result<void>> sqlite_session_store::drop_purged_revocations(std::int64_t through)
 {
-    task<result<void>> drop = db_.write([through](connection& c) -> result<void> {
-        return revoked_sessions::drop_through(c, through) ? result<void>{}
-                                                          : storage_failure(c, "purge revocations");
-    });
-    if (const auto dropped = co_await std::move(drop); !dropped) {
-        co_return dropped.error();
+    for (;;) {
+        task<result<std::size_t>> drop = db_.write([through](connection& c) -> result<std::size_t> {
+            const auto dropped = revoked_sessions::drop_through(c, through, revocations_per_drop_write);
+            if (!dropped) {
+                return storage_failure(c, "purge revocations");
+            }
+            return *dropped;
+        });
+        const auto dropped = co_await std::move(drop);
+        if (!dropped) {
+            co_return dropped.error();
+        }
+        if (*dropped < revocations_per_drop_write) {
+            break;
+        }
     }
     revoked_sessions& revoked = db_.revocations();
-    revoked.forget_through(through);
+    revoked.forget_through(through);  // what forget() did not reach: usually nothing is left
     // And what other processes' purges removed.
     (void)db_.read([&revoked](connection& c) -> result<void> {
         return revoked.forget_purged(c) ? result<void>{} : storage_failure(c, "read revocations");
@@ -408,12 +419,14 @@ task<result<std::size_t>> sqlite_session_store::purge_expired(sys_ms now, sys_ms
     // committed between them instead of waiting for one scan of the whole table.
     std::size_t purged = 0;
     for (int range = 0; range < purge_ranges; ++range) {
-        task<result<std::size_t>> step = purge_range(range, now, idle_cutoff);
+        task<result<range_purged>> step = purge_range(range, now, idle_cutoff);
         const auto removed = co_await std::move(step);
         if (!removed) {
             co_return removed.error();
         }
-        purged += *removed;
+        purged += removed->expired;
+        // Their rows are gone for good: the mirror need not wait for the end of the sweep.
+        db_.revocations().forget(removed->revoked, *through);
     }
     task<result<void>> drop = drop_purged_revocations(*through);
     if (const auto dropped = co_await std::move(drop); !dropped) {
@@ -435,15 +448,15 @@ task<result<std::size_t>> sqlite_session_store::purge_revoked()
     std::size_t deleted = 0;
     for (std::size_t first = 0; first < doomed.size(); first += revoked_per_purge_write) {
         const std::size_t last = std::min(doomed.size(), first + revoked_per_purge_write);
-        task<result<std::size_t>> step =
-            db_.write([chunk = std::vector<token_hash>(doomed.begin() + static_cast<std::ptrdiff_t>(first),
-                                                       doomed.begin() + static_cast<std::ptrdiff_t>(last))](
-                          connection& c) { return delete_sessions(c, chunk); });
+        task<result<std::size_t>> step = db_.write([&doomed, first, last](connection& c) {
+            return delete_sessions(c, std::span(doomed).subspan(first, last - first));
+        });
         const auto removed = co_await std::move(step);
         if (!removed) {
             co_return removed.error();
         }
         deleted += *removed;
+        db_.revocations().forget(std::span(doomed).subspan(first, last - first), *through);
     }
     task<result<void>> drop = drop_purged_revocations(*through);
     if (const auto dropped = co_await std::move(drop); !dropped) {

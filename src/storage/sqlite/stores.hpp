@@ -54,9 +54,16 @@ private:
     // The purge sweeps the table in this many key ranges, one write each: ≈ 1,000 rows per range
     // at a million sessions, a few milliseconds of writer time even when many revoked rows wait.
     static constexpr int purge_ranges = 1024;
-    task<result<std::size_t>> purge_range(int range, sys_ms now, sys_ms idle_cutoff);
-    // purge_revoked() deletes this many rows per write: a few milliseconds of writer time.
-    static constexpr std::size_t revoked_per_purge_write = 256;
+    struct range_purged {
+        std::size_t expired = 0;                   // expired rows deleted
+        std::vector<session::token_hash> revoked;  // revoked rows deleted
+    };
+    task<result<range_purged>> purge_range(int range, sys_ms now, sys_ms idle_cutoff);
+    // purge_revoked() deletes this many rows per write: well under a millisecond of writer time,
+    // so that the logouts committed beside each of them barely wait for it.
+    static constexpr std::size_t revoked_per_purge_write = 64;
+    // The purges delete their revocations this many per write (each row costs about a microsecond).
+    static constexpr std::size_t revocations_per_drop_write = 1024;
     // The purges' first step: catches the mirror up; every revocation numbered up to the result
     // has its row deleted by the purge that follows.
     result<std::int64_t> revocations_to_purge();

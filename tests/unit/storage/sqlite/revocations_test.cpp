@@ -73,7 +73,7 @@ protected:
         }
     }
 
-    session::session_record stored(const std::string& user_id = "u1")
+    static session::session_record stored_record(const std::string& user_id = "u1")
     {
         session::session_record r;
         r.hash = session::issue_token().hash;
@@ -83,6 +83,11 @@ protected:
         r.expires_at = t0 + std::chrono::hours{12};
         r.ip_address = "203.0.113.7";
         r.user_agent = "test";
+        return r;
+    }
+    session::session_record stored(const std::string& user_id = "u1")
+    {
+        auto r = stored_record(user_id);
         const auto ok = run(first.ioc, first.sessions->insert(r));
         if (!ok) {
             throw std::runtime_error(ok.error().message());
@@ -222,6 +227,80 @@ TEST_F(Revocations, ThePurgeOfRevokedSessionsDeletesOnlyTheirRowsAndEveryMirrorF
     EXPECT_EQ(second.db->revocations().size(), 0U);
     EXPECT_FALSE(second.find(ended.hash));
     EXPECT_FALSE(second.remove(ended.hash));
+}
+
+TEST_F(Revocations, ABacklogLargerThanOneWriteIsPurgedWholeByBothPurges)
+{
+    // More revoked sessions than one delete write and one revocation drop take (64 and 1,024):
+    // the chunked purge must still reach every row, and every mirror must forget every one.
+    constexpr int ended_count = 1'500;
+    std::vector<session::session_record> records;
+    for (int i = 0; i < ended_count + 1; ++i) {
+        records.push_back(stored_record());
+    }
+    ASSERT_TRUE(run(first.ioc, first.sessions->insert_many(records)));
+    int removed = 0;
+    for (int i = 0; i < ended_count; ++i) {  // concurrently, so that they share a few commits
+        boost::asio::co_spawn(
+            first.ioc, first.sessions->remove(records[static_cast<std::size_t>(i)].hash),
+            [&removed](std::exception_ptr, result<bool> ok) { removed += ok && *ok ? 1 : 0; });
+    }
+    first.ioc.restart();
+    first.ioc.run();
+    ASSERT_EQ(removed, ended_count);
+    ASSERT_FALSE(second.find(records[0].hash));  // loads them all into the second mirror
+    ASSERT_EQ(second.db->revocations().size(), static_cast<std::size_t>(ended_count));
+
+    const auto purged = run(first.ioc, first.sessions->purge_revoked());
+    ASSERT_TRUE(purged) << purged.error().message();
+    EXPECT_EQ(*purged, static_cast<std::size_t>(ended_count));
+    EXPECT_EQ(session_rows(), 1);
+    EXPECT_EQ(revocation_rows(), 0);
+    EXPECT_EQ(first.db->revocations().size(), 0U);
+    EXPECT_TRUE(first.find(records.back().hash));
+
+    ASSERT_TRUE(run(second.ioc, second.sessions->purge_expired(t0, t0 - std::chrono::hours{1})));
+    EXPECT_EQ(second.db->revocations().size(), 0U);
+    EXPECT_FALSE(second.find(records[0].hash));
+    EXPECT_TRUE(second.find(records.back().hash));
+
+    // The sweep's own chunked drop: another backlog, this time ended by the expiry purge.
+    for (int i = 0; i < 1'100; ++i) {
+        boost::asio::co_spawn(first.ioc, first.sessions->insert(stored_record()),
+                              [](std::exception_ptr, result<void>) {});
+    }
+    first.ioc.restart();
+    first.ioc.run();
+    auto listed = run(first.ioc, first.sessions->list_for_user("u1"));
+    ASSERT_TRUE(listed);
+    for (const auto& r : *listed) {
+        if (r.hash != records.back().hash) {
+            boost::asio::co_spawn(first.ioc, first.sessions->remove(r.hash),
+                                  [](std::exception_ptr, result<bool>) {});
+        }
+    }
+    first.ioc.restart();
+    first.ioc.run();
+    ASSERT_EQ(revocation_rows(), 1'100);
+    ASSERT_TRUE(run(first.ioc, first.sessions->purge_expired(t0, t0 - std::chrono::hours{1})));
+    EXPECT_EQ(revocation_rows(), 0);
+    EXPECT_EQ(session_rows(), 1);
+    EXPECT_EQ(first.db->revocations().size(), 0U);
+}
+
+TEST(RevocationMirror, ForgettingPurgedRowsKeepsRevocationsNumberedLater)
+{
+    // The sweep forgets the revoked rows it deleted, but only those numbered up to where it began:
+    // a later revocation may be one that a cached entry still has to be checked against.
+    storage::sqlite::revoked_sessions mirror;
+    const auto early = session::issue_token().hash;
+    const auto late = session::issue_token().hash;
+    mirror.add_committed({{early, 7}, {late, 12}});
+    const std::vector<session::token_hash> deleted{early, late};
+    mirror.forget(deleted, 10);
+    EXPECT_FALSE(mirror.contains(early));
+    EXPECT_TRUE(mirror.contains(late));
+    EXPECT_EQ(mirror.size(), 1U);
 }
 
 TEST_F(Revocations, ARestartedProcessStillRefusesRevokedSessions)
