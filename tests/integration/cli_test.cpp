@@ -207,6 +207,44 @@ TEST(Cli, MigrateBringsANewDatabaseToTheCurrentSchema)
     std::filesystem::remove_all(dir);
 }
 
+TEST(Cli, SeedSessionsMakesSessionsThatWorkAsLoginsDo)
+{
+    // The benchmarks' interface: N sessions of one user in the store, one "TOKEN CSRF_TOKEN" line
+    // per session in the file; each works as a logged-in session does, and logs out with its token.
+    server_process server;
+    ASSERT_EQ(server.stop(), 0);
+    const auto tokens = server.dir() / "tokens.txt";
+    constexpr int count = 25;
+    const auto seeded = run_authd({"seed-sessions", "--db", server.db_path().string(), "--count",
+                                   std::to_string(count), "--out", tokens.string()});
+    ASSERT_EQ(seeded.exit_code, 0) << seeded.err;
+    EXPECT_EQ(count_sessions(server.db_path()), count);
+
+    std::ifstream in(tokens);
+    std::vector<session_handle> sessions;
+    std::set<std::string> distinct;
+    for (std::string token, csrf; in >> token >> csrf;) {
+        EXPECT_EQ(token.size(), 43U) << token;
+        distinct.insert(token);
+        sessions.push_back(session_for(token, csrf));
+    }
+    ASSERT_EQ(sessions.size(), static_cast<std::size_t>(count));
+    EXPECT_EQ(distinct.size(), sessions.size());
+
+    server.restart();
+    http_client client(server.port());
+    std::set<std::string> users;
+    for (const auto& s : sessions) {
+        const auto who = me(client, s);
+        ASSERT_EQ(who.status, 200) << who.body;
+        users.insert(std::string(who.json().at("user").at("id").as_string()));
+    }
+    EXPECT_EQ(users.size(), 1U) << "one user owns them all";
+    EXPECT_EQ(log_out(client, sessions.front()).status, 200);
+    EXPECT_EQ(me(client, sessions.front()).status, 401);
+    EXPECT_EQ(me(client, sessions.back()).status, 200);
+}
+
 TEST(Cli, CheckConfigPrintsEffectiveValuesOrEveryProblem)
 {
     const auto ok = run_authd({"check-config", "--session-idle", "45m", "--insecure-cookies"});
