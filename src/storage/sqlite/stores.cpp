@@ -447,16 +447,16 @@ task<result<std::size_t>> sqlite_session_store::purge_revoked()
     const std::vector<token_hash> doomed = db_.revocations().hashes_through(*through);
     std::size_t deleted = 0;
     for (std::size_t first = 0; first < doomed.size(); first += revoked_per_purge_write) {
-        const std::size_t last = std::min(doomed.size(), first + revoked_per_purge_write);
-        task<result<std::size_t>> step = db_.write([&doomed, first, last](connection& c) {
-            return delete_sessions(c, std::span(doomed).subspan(first, last - first));
-        });
+        const auto chunk =
+            std::span(doomed).subspan(first, std::min(revoked_per_purge_write, doomed.size() - first));
+        task<result<std::size_t>> step =
+            db_.write([chunk](connection& c) { return delete_sessions(c, chunk); });
         const auto removed = co_await std::move(step);
         if (!removed) {
             co_return removed.error();
         }
         deleted += *removed;
-        db_.revocations().forget(std::span(doomed).subspan(first, last - first), *through);
+        db_.revocations().forget(chunk, *through);
     }
     task<result<void>> drop = drop_purged_revocations(*through);
     if (const auto dropped = co_await std::move(drop); !dropped) {
