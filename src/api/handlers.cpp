@@ -76,7 +76,7 @@ task<reply> handlers::register_user(request_context& ctx)
     if (!errors.empty()) {
         co_return error_reply(errc::validation_error, ctx.lang, errors);
     }
-    auto created = co_await auth_.register_user(std::move(*email), std::move(*password), ctx.client);
+    auto created = co_await auth_.register_user(std::move(*email), std::move(*password), ctx.client());
     if (!created) {
         co_return error_reply(to_errc(created.error()), ctx.lang);
     }
@@ -103,14 +103,15 @@ task<reply> handlers::log_in(request_context& ctx)
     if (ctx.session_cookie) {
         previous = std::string(*ctx.session_cookie);
     }
-    auto logged_in = co_await auth_.log_in(account, std::move(*password), *remember_me, ctx.client, previous);
+    auto logged_in =
+        co_await auth_.log_in(account, std::move(*password), *remember_me, ctx.client(), previous);
     if (!logged_in) {
         const errc e = to_errc(logged_in.error());
         reply r = error_reply(e, ctx.lang);
         if (e == errc::rate_limited) {
             r.headers.emplace_back(
                 "Retry-After",
-                std::to_string(auth_.login_retry_after(account, ctx.client.ip_address).count()));
+                std::to_string(auth_.login_retry_after(account, std::string(ctx.client_address)).count()));
         }
         co_return r;
     }
@@ -142,8 +143,8 @@ task<reply> handlers::log_out(request_context& ctx)
     // ends it.
     task<result<std::size_t>> logout =
         ctx.session_end
-            ? auth_.log_out_checked(ctx.session_end->hash, std::move(ctx.session_end->check), ctx.client)
-            : auth_.log_out(*ctx.session, all_devices, ctx.client);
+            ? auth_.log_out_checked(ctx.session_end->hash, std::move(ctx.session_end->check), ctx.client())
+            : auth_.log_out(*ctx.session, all_devices, ctx.client());
     const auto ended = co_await std::move(logout);
     if (!ended) {
         const errc e = to_errc(ended.error());
@@ -241,7 +242,7 @@ task<reply> handlers::revoke_session(request_context& ctx)
     if (!target) {
         co_return error_reply(errc::not_found, ctx.lang);
     }
-    auto revoked = co_await auth_.revoke_session(*ctx.session, *target, ctx.client);
+    auto revoked = co_await auth_.revoke_session(*ctx.session, *target, ctx.client());
     if (!revoked) {
         co_return error_reply(to_errc(revoked.error()), ctx.lang);
     }
@@ -254,7 +255,7 @@ task<reply> handlers::revoke_session(request_context& ctx)
 
 task<reply> handlers::revoke_other_sessions(request_context& ctx)
 {
-    auto ended = co_await auth_.revoke_other_sessions(*ctx.session, ctx.client);
+    auto ended = co_await auth_.revoke_other_sessions(*ctx.session, ctx.client());
     if (!ended) {
         reply r = error_reply(to_errc(ended.error()), ctx.lang);
         if (to_errc(ended.error()) == errc::not_authenticated) {
@@ -284,7 +285,7 @@ task<reply> handlers::change_password(request_context& ctx)
         co_return error_reply(errc::validation_error, ctx.lang, errors);
     }
     auto changed = co_await auth_.change_password(*ctx.session, std::move(*current), std::move(*replacement),
-                                                  ctx.client);
+                                                  ctx.client());
     if (!changed) {
         const errc e = to_errc(changed.error());
         reply r = error_reply(e, ctx.lang);
@@ -296,7 +297,8 @@ task<reply> handlers::change_password(request_context& ctx)
                 email = account->email;
             }
             r.headers.emplace_back(
-                "Retry-After", std::to_string(auth_.login_retry_after(email, ctx.client.ip_address).count()));
+                "Retry-After",
+                std::to_string(auth_.login_retry_after(email, std::string(ctx.client_address)).count()));
         }
         co_return r;
     }

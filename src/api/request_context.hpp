@@ -26,7 +26,7 @@ struct request_context {
     std::string_view path;
     std::vector<std::pair<std::string, std::string>> query;  // decoded
     std::vector<std::string> path_params;                    // the {placeholders} of the route, in order
-    session::client_info client;
+    std::string_view client_address;                         // the client's IP (see dispatcher::client_of)
     language lang = language::en;
     std::string request_id;
     std::optional<std::string_view> session_cookie;  // the raw cookie value, if one was sent
@@ -34,6 +34,10 @@ struct request_context {
     std::optional<pending_session_end> session_end;  // instead of `session`, see pending_session_end
     std::string_view route = "unmatched";            // the matched route's pattern, for the access log
     std::size_t route_index = static_cast<std::size_t>(-1);  // its position in route_table(), for metrics
+
+    // Who is asking, as sessions and audit rows record it. Built on demand: only the routes that
+    // write them pay for cleaning the User-Agent text.
+    session::client_info client() const;
 
     const std::string* query_param(std::string_view name) const
     {
