@@ -1,5 +1,7 @@
 #include "core/crypto.hpp"
 
+#include "core/sha256_x86.hpp"
+
 #include <sodium.h>
 
 namespace authd::crypto {
@@ -14,7 +16,24 @@ void random_bytes(std::span<std::uint8_t> out)
     randombytes_buf(out.data(), out.size());
 }
 
+namespace {
+const bool sha_extensions = detail::cpu_has_sha_extensions();
+}  // namespace
+
+bool sha256_uses_cpu_extensions() noexcept
+{
+    return sha_extensions;
+}
+
 sha256_digest sha256(std::string_view data)
+{
+    if (sha_extensions) {
+        return detail::sha256_with_sha_extensions(data);
+    }
+    return sha256_portable(data);
+}
+
+sha256_digest sha256_portable(std::string_view data)
 {
     sha256_digest out{};
     crypto_hash_sha256(out.data(), reinterpret_cast<const unsigned char*>(data.data()), data.size());

@@ -1,5 +1,6 @@
-// The few cryptographic primitives authd needs, all from libsodium: randomness, SHA-256,
-// constant-time comparison, and the text encodings of binary secrets.
+// The few cryptographic primitives authd needs, from libsodium: randomness, SHA-256, constant-time
+// comparison, and the text encodings of binary secrets. SHA-256 runs on the CPU's SHA extensions
+// where it has them (it is behind every authenticated request), else libsodium's.
 #pragma once
 
 #include <array>
@@ -20,6 +21,9 @@ void random_bytes(std::span<std::uint8_t> out);
 
 using sha256_digest = std::array<std::uint8_t, 32>;
 sha256_digest sha256(std::string_view data);
+// libsodium's SHA-256, whatever the CPU; what sha256 must always agree with.
+sha256_digest sha256_portable(std::string_view data);
+bool sha256_uses_cpu_extensions() noexcept;
 
 // Compares secrets without leaking where they differ; different lengths compare unequal.
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
