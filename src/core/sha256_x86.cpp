@@ -28,7 +28,8 @@ alignas(16) constexpr std::uint32_t round_constants[64] = {
 
 // The instructions keep the eight state words as two vectors, (A,B,E,F) and (C,D,G,H); `abef` and
 // `cdgh` are those, and each call runs the 64 rounds of one 64-byte block.
-__attribute__((target("sha,sse4.1,ssse3"))) void compress(__m128i& abef, __m128i& cdgh, const unsigned char* block)
+__attribute__((target("sha,sse4.1,ssse3"))) void compress(__m128i& abef, __m128i& cdgh,
+                                                          const unsigned char* block)
 {
     // Message words are big-endian; this shuffle turns each 32-bit lane around.
     const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
@@ -38,12 +39,14 @@ __attribute__((target("sha,sse4.1,ssse3"))) void compress(__m128i& abef, __m128i
     for (int i = 0; i < 16; ++i) {
         __m128i& words = w[i % 4];
         if (i < 4) {
-            words = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * i)), byte_swap);
+            words = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * i)),
+                                     byte_swap);
         } else {
             // W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16], four at a time.
             const __m128i& newest = w[(i + 3) % 4];
             const __m128i t7 = _mm_alignr_epi8(newest, w[(i + 2) % 4], 4);
-            words = _mm_sha256msg2_epu32(_mm_add_epi32(_mm_sha256msg1_epu32(words, w[(i + 1) % 4]), t7), newest);
+            words =
+                _mm_sha256msg2_epu32(_mm_add_epi32(_mm_sha256msg1_epu32(words, w[(i + 1) % 4]), t7), newest);
         }
         const __m128i wk =
             _mm_add_epi32(words, _mm_load_si128(reinterpret_cast<const __m128i*>(round_constants + 4 * i)));
@@ -70,7 +73,8 @@ bool cpu_has_sha_extensions() noexcept
     return sse41 && ssse3 && (ebx & bit_SHA) != 0;
 }
 
-__attribute__((target("sha,sse4.1,ssse3"))) sha256_digest sha256_with_sha_extensions(std::string_view data) noexcept
+__attribute__((target("sha,sse4.1,ssse3"))) sha256_digest sha256_with_sha_extensions(
+    std::string_view data) noexcept
 {
     // H0..H7 as the two vectors: (A,B,E,F) and (C,D,G,H), lane 0 last.
     __m128i abef = _mm_set_epi32(0x6a09e667, 0xbb67ae85, 0x510e527f, 0x9b05688c);
