@@ -72,22 +72,23 @@ http::response dispatcher::finish(reply r, unsigned version, const std::string& 
 {
     http::response res{r.status, version};
     if (!r.body.empty()) {
-        res.set(bhttp::field::content_type, r.content_type.empty()
-                                                ? std::string_view("application/json; charset=utf-8")
-                                                : r.content_type);
+        res.insert(bhttp::field::content_type, r.content_type.empty()
+                                                   ? std::string_view("application/json; charset=utf-8")
+                                                   : r.content_type);
         res.body() = std::move(r.body);
     }
-    // Answers about sessions must never be cached by a browser or a proxy.
-    res.set(bhttp::field::cache_control, "no-store");
-    res.set("X-Content-Type-Options", "nosniff");
-    res.set("Referrer-Policy", "no-referrer");
-    res.set("X-Frame-Options", "DENY");
-    res.set("X-Request-Id", request_id);
+    // Answers about sessions must never be cached by a browser or a proxy. (insert, not set: the
+    // response is new, so none of these is there yet.)
+    res.insert(bhttp::field::cache_control, "no-store");
+    res.insert("X-Content-Type-Options", "nosniff");
+    res.insert("Referrer-Policy", "no-referrer");
+    res.insert("X-Frame-Options", "DENY");
+    res.insert("X-Request-Id", request_id);
     for (auto& cookie : r.set_cookies) {
         res.insert(bhttp::field::set_cookie, cookie);
     }
     for (auto& [name, value] : r.headers) {
-        res.set(name, value);
+        res.set(name, value);  // a route's own header replaces a default (Cache-Control of an asset)
     }
     return res;
 }

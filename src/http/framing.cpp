@@ -39,28 +39,4 @@ bool has_obs_fold(std::string_view bytes)
     return false;
 }
 
-// The response as it goes on the wire, in one contiguous buffer: one write, and none of the
-// serializer's buffer-sequence machinery on the hot path (it showed in profiles).
-std::string wire_format(const response& res)
-{
-    const std::string_view reason =
-        res.reason().empty() ? bhttp::obsolete_reason(res.result()) : res.reason();
-    std::string out;
-    out.reserve(256 + res.body().size());
-    out += res.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
-    out += std::to_string(res.result_int());
-    out += ' ';
-    out += reason;
-    out += "\r\n";
-    for (const auto& field : res) {
-        out += field.name_string();
-        out += ": ";
-        out += field.value();
-        out += "\r\n";
-    }
-    out += "\r\n";
-    out += res.body();
-    return out;
-}
-
 }  // namespace authd::http

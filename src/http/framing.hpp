@@ -1,5 +1,5 @@
-// The HTTP/1.1 framing rules authd adds to Beast's parser, and the one-buffer wire format of a
-// response: shared by the server and by the request fuzzer, which must judge bytes exactly alike.
+// The HTTP/1.1 framing rules authd adds to Beast's parser: shared by the server and by the request
+// fuzzer, which must judge bytes exactly alike.
 #pragma once
 
 #include "http/server.hpp"
@@ -15,8 +15,5 @@ bool acceptable_framing(const request& header);
 
 // True when the header part of `bytes` has an obs-fold line (RFC 9112 §5.2): refused with 400.
 bool has_obs_fold(std::string_view bytes);
-
-// The response as it goes on the wire, in one contiguous buffer.
-std::string wire_format(const response& res);
 
 }  // namespace authd::http

@@ -186,9 +186,9 @@ task<void> server::send_rejection(connection& conn, rejection why, const request
 {
     response res = handler_.reject(why, header, conn.client_address);
     res.keep_alive(false);
-    res.prepare_payload();
+    const std::string wire = wire_format(res);
     conn.stream.expires_after(limits_.write_timeout);
-    auto [ec, written] = co_await bhttp::async_write(conn.stream, res, with_error);
+    auto [ec, written] = co_await net::async_write(conn.stream, net::buffer(wire), with_error);
     if (ec) {
         co_return;
     }
@@ -305,7 +305,6 @@ task<void> server::serve_connection(std::shared_ptr<connection> conn)
         const bool keep_alive = req.keep_alive();
         response res = co_await handler_.handle(std::move(req), conn->client_address);
         res.keep_alive(keep_alive && !stopping_);
-        res.prepare_payload();
         const std::string wire = wire_format(res);
         stream.expires_after(limits_.write_timeout);
         auto [write_ec, written] = co_await net::async_write(stream, net::buffer(wire), with_error);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/async.hpp"
+#include "http/response.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -20,7 +21,6 @@
 namespace authd::http {
 
 using request = boost::beast::http::request<boost::beast::http::string_body>;
-using response = boost::beast::http::response<boost::beast::http::string_body>;
 
 struct server_limits {
     std::size_t header_limit = 16 * 1024;  // request line + headers
