@@ -86,14 +86,15 @@ void response::set(std::string_view name, std::string_view value)
 {
     std::string kept;
     bool found = false;
-    for_each_field(fields_, [&](std::string_view field, std::string_view, std::size_t begin, std::size_t end) {
-        if (boost::beast::iequals(field, name)) {
-            found = true;
-        } else {
-            kept.append(fields_, begin, end - begin);
-        }
-        return false;
-    });
+    for_each_field(fields_,
+                   [&](std::string_view field, std::string_view, std::size_t begin, std::size_t end) {
+                       if (boost::beast::iequals(field, name)) {
+                           found = true;
+                       } else {
+                           kept.append(fields_, begin, end - begin);
+                       }
+                       return false;
+                   });
     if (found) {
         fields_ = std::move(kept);
     }

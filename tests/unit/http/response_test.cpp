@@ -32,12 +32,13 @@ TEST(Response, GoesOnTheWireWithItsFieldsInOrderAndTheBodyLength)
     res.insert(bhttp::field::content_type, "application/json; charset=utf-8");
     res.insert("X-Request-Id", "abc-1");
     res.body() = R"({"status":"ok"})";
-    EXPECT_EQ(wire_format(res), "HTTP/1.1 200 OK\r\n"
-                                "Content-Type: application/json; charset=utf-8\r\n"
-                                "X-Request-Id: abc-1\r\n"
-                                "Content-Length: 15\r\n"
-                                "\r\n"
-                                R"({"status":"ok"})");
+    EXPECT_EQ(wire_format(res),
+              "HTTP/1.1 200 OK\r\n"
+              "Content-Type: application/json; charset=utf-8\r\n"
+              "X-Request-Id: abc-1\r\n"
+              "Content-Length: 15\r\n"
+              "\r\n"
+              R"({"status":"ok"})");
     const auto back = read_back(wire_format(res));
     EXPECT_EQ(back.result_int(), 200u);
     EXPECT_EQ(back.body(), res.body());
