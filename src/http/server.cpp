@@ -12,13 +12,14 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <algorithm>
+#include <limits>
 #include <stdexcept>
 #include <string_view>
 
@@ -38,7 +39,8 @@ constexpr std::size_t linger_bytes = 4 * 1024 * 1024;
 
 bool is_disconnect(const boost::system::error_code& ec)
 {
-    return ec == bhttp::error::end_of_stream || ec == net::error::eof || ec == beast::error::timeout ||
+    // operation_aborted is also what a passed deadline looks like (the sweep cancels the read).
+    return ec == bhttp::error::end_of_stream || ec == net::error::eof ||
            ec == net::error::operation_aborted || ec == net::error::connection_reset ||
            ec == bhttp::error::partial_message;
 }
@@ -64,13 +66,29 @@ tcp::endpoint parse_endpoint(const std::string& address)
     return {ip, static_cast<unsigned short>(port)};
 }
 
+std::int64_t steady_ms(std::chrono::steady_clock::time_point t)
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+// How often deadlines are checked: a tenth of the shortest one, within 5-250 ms. A deadline is
+// enforced that much late at most, never early.
+std::chrono::milliseconds sweep_interval_for(const server_limits& limits)
+{
+    const auto shortest = std::min({limits.request_timeout, limits.keepalive_timeout, limits.write_timeout});
+    return std::clamp(shortest / 10, std::chrono::milliseconds{5}, std::chrono::milliseconds{250});
+}
+
 }  // namespace
 
 struct server::connection {
-    explicit connection(tcp::socket socket) : stream(std::move(socket)) {}
-    beast::tcp_stream stream;
+    explicit connection(tcp::socket s) : socket(std::move(s)) {}
+    tcp::socket socket;
     std::string client_address;
     bool idle = true;  // waiting for the next request; only touched on the connection's strand
+    // When the current phase (waiting for a request, reading it, writing the answer) must be
+    // over, in steady_clock milliseconds. Set on the connection's strand, read by the sweep.
+    std::atomic<std::int64_t> deadline_ms{std::numeric_limits<std::int64_t>::max()};
 };
 
 server::server(net::io_context& ioc, request_handler& handler, server_limits limits, unsigned io_threads)
@@ -78,8 +96,50 @@ server::server(net::io_context& ioc, request_handler& handler, server_limits lim
       handler_(handler),
       limits_(limits),
       strands_(io_threads > 1),
-      acceptor_(connection_executor())
+      acceptor_(connection_executor()),
+      sweep_interval_(sweep_interval_for(limits)),
+      now_ms_(steady_ms(std::chrono::steady_clock::now()))
 {
+}
+
+// A deadline costs a connection one store per phase, no clock read and no timer: the time it
+// counts from is the sweep's last reading, and the one margin of a sweep interval keeps that from
+// ending a phase early. (Beast's tcp_stream armed and cancelled an Asio timer around every read
+// and write, which showed in profiles of /auth/me.)
+void server::expires_after(connection& conn, std::chrono::milliseconds timeout) const
+{
+    conn.deadline_ms.store(
+        now_ms_.load(std::memory_order_relaxed) + timeout.count() + sweep_interval_.count(),
+        std::memory_order_relaxed);
+}
+
+// Every sweep interval: cancels the pending read or write of each connection whose deadline has
+// passed, on the connection's own strand (where it checks again: the phase may have moved on). A
+// connection between operations (its handler still running) is cancelled at a later sweep if its
+// deadline still stands then; the next phase sets a new one.
+task<void> server::deadline_sweep()
+{
+    net::steady_timer tick(co_await net::this_coro::executor);
+    for (;;) {
+        tick.expires_after(sweep_interval_);
+        auto [ec] = co_await tick.async_wait(with_error);
+        if (ec) {
+            co_return;
+        }
+        const std::int64_t now = steady_ms(std::chrono::steady_clock::now());
+        now_ms_.store(now, std::memory_order_relaxed);
+        std::lock_guard lock(connections_mutex_);
+        for (const auto& conn : connections_) {
+            if (conn->deadline_ms.load(std::memory_order_relaxed) <= now) {
+                net::post(conn->socket.get_executor(), [conn, now] {
+                    if (conn->deadline_ms.load(std::memory_order_relaxed) <= now) {
+                        boost::system::error_code ignored;
+                        conn->socket.cancel(ignored);
+                    }
+                });
+            }
+        }
+    }
 }
 
 net::any_io_executor server::connection_executor()
@@ -119,6 +179,11 @@ void server::start()
             log::error("accept loop ended by an exception");
         }
     });
+    net::co_spawn(acceptor_.get_executor(), deadline_sweep(), [](const std::exception_ptr& e) {
+        if (e) {
+            log::error("deadline sweep ended by an exception");
+        }
+    });
 }
 
 void server::stop()
@@ -132,9 +197,10 @@ void server::stop()
     });
     std::lock_guard lock(connections_mutex_);
     for (const auto& conn : connections_) {
-        net::post(conn->stream.get_executor(), [conn] {
+        net::post(conn->socket.get_executor(), [conn] {
             if (conn->idle) {
-                conn->stream.cancel();  // a request in flight finishes; an idle wait ends now
+                boost::system::error_code ignored;
+                conn->socket.cancel(ignored);  // a request in flight finishes; an idle wait ends now
             }
         });
     }
@@ -162,7 +228,7 @@ task<void> server::accept_loop()
         }
         socket.set_option(tcp::no_delay(true), ec);
         auto conn = std::make_shared<connection>(std::move(socket));
-        if (const auto remote = conn->stream.socket().remote_endpoint(ec); !ec) {
+        if (const auto remote = conn->socket.remote_endpoint(ec); !ec) {
             conn->client_address = remote.address().to_string();
         }
         {
@@ -170,7 +236,7 @@ task<void> server::accept_loop()
             connections_.insert(conn);
         }
         ++open_connections_;
-        const auto executor = conn->stream.get_executor();
+        const auto executor = conn->socket.get_executor();
         net::co_spawn(executor, serve_connection(conn), [this, conn](const std::exception_ptr& e) {
             if (e) {
                 log::error("connection ended by an exception", {{"client", conn->client_address}});
@@ -187,18 +253,18 @@ task<void> server::send_rejection(connection& conn, rejection why, const request
     response res = handler_.reject(why, header, conn.client_address);
     res.keep_alive(false);
     const std::string wire = wire_format(res);
-    conn.stream.expires_after(limits_.write_timeout);
-    auto [ec, written] = co_await net::async_write(conn.stream, net::buffer(wire), with_error);
+    expires_after(conn, limits_.write_timeout);
+    auto [ec, written] = co_await net::async_write(conn.socket, net::buffer(wire), with_error);
     if (ec) {
         co_return;
     }
     // Lingering close: stop sending, then drain what the client is still sending for a moment.
-    conn.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-    conn.stream.expires_after(linger_time);
+    conn.socket.shutdown(tcp::socket::shutdown_send, ec);
+    expires_after(conn, linger_time);
     std::size_t drained = 0;
     char sink[read_chunk];
     while (drained < linger_bytes) {
-        auto [rec, n] = co_await conn.stream.async_read_some(net::buffer(sink), with_error);
+        auto [rec, n] = co_await conn.socket.async_read_some(net::buffer(sink), with_error);
         if (rec) {
             break;
         }
@@ -208,7 +274,7 @@ task<void> server::send_rejection(connection& conn, rejection why, const request
 
 task<void> server::serve_connection(std::shared_ptr<connection> conn)
 {
-    beast::tcp_stream& stream = conn->stream;
+    tcp::socket& stream = conn->socket;
     beast::flat_buffer buffer;
     bool first_request = true;
     for (;;) {
@@ -219,7 +285,7 @@ task<void> server::serve_connection(std::shared_ptr<connection> conn)
                 break;
             }
             conn->idle = true;
-            stream.expires_after(first_request ? limits_.request_timeout : limits_.keepalive_timeout);
+            expires_after(*conn, first_request ? limits_.request_timeout : limits_.keepalive_timeout);
             auto [ec, n] = co_await stream.async_read_some(buffer.prepare(read_chunk), with_error);
             conn->idle = false;
             if (ec) {
@@ -231,7 +297,7 @@ task<void> server::serve_connection(std::shared_ptr<connection> conn)
         first_request = false;
 
         // Header and body together must arrive within the request deadline (slowloris).
-        stream.expires_after(limits_.request_timeout);
+        expires_after(*conn, limits_.request_timeout);
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(limits_.header_limit));
         parser.body_limit(limits_.body_limit);
@@ -306,15 +372,15 @@ task<void> server::serve_connection(std::shared_ptr<connection> conn)
         response res = co_await handler_.handle(std::move(req), conn->client_address);
         res.keep_alive(keep_alive && !stopping_);
         const std::string wire = wire_format(res);
-        stream.expires_after(limits_.write_timeout);
+        expires_after(*conn, limits_.write_timeout);
         auto [write_ec, written] = co_await net::async_write(stream, net::buffer(wire), with_error);
         if (write_ec || !res.keep_alive()) {
             break;
         }
     }
     boost::system::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream.socket().close(ignored);
+    stream.shutdown(tcp::socket::shutdown_send, ignored);
+    stream.close(ignored);
 }
 
 std::optional<std::string> listen_address_problem(const std::string& address)

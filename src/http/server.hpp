@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -64,6 +65,8 @@ private:
     task<void> accept_loop();
     task<void> serve_connection(std::shared_ptr<connection> conn);
     task<void> send_rejection(connection& conn, rejection why, const request* header);
+    task<void> deadline_sweep();
+    void expires_after(connection& conn, std::chrono::milliseconds timeout) const;
     boost::asio::any_io_executor connection_executor();
 
     boost::asio::io_context& ioc_;
@@ -71,6 +74,8 @@ private:
     server_limits limits_;
     bool strands_;
     boost::asio::ip::tcp::acceptor acceptor_;
+    std::chrono::milliseconds sweep_interval_;
+    std::atomic<std::int64_t> now_ms_;  // steady_clock ms at the last deadline sweep
     std::atomic<bool> stopping_{false};
     std::atomic<std::size_t> open_connections_{0};
 

@@ -186,6 +186,23 @@ bool raise_fd_limit(rlim_t wanted)
 
 // ---------------------------------------------------------------------------------------------
 
+TEST(Abuse, AnIdleKeepAliveConnectionIsClosedAtItsDeadlineNotBefore)
+{
+    // Deadlines are enforced by a periodic sweep (a tenth of the shortest timeout here: 100 ms):
+    // never early, at most one sweep late.
+    server_process server({"--keepalive-timeout", "1s"});
+    const int fd = connect_local(server.port());
+    write_all(fd, "GET /health HTTP/1.1\r\nHost: " + server.host() + "\r\n\r\n");
+    const auto answered = steady::now();
+    const raw_result early = read_until_closed(fd, 700ms);
+    EXPECT_NE(early.data.find("HTTP/1.1 200"), std::string::npos) << early.data;
+    EXPECT_FALSE(early.closed) << "closed before --keepalive-timeout";
+    const raw_result later = read_until_closed(fd, 1500ms);
+    EXPECT_TRUE(later.closed) << "still open well after --keepalive-timeout";
+    EXPECT_LT(steady::now() - answered, 2s);
+    ::close(fd);
+}
+
 TEST(Abuse, SlowlorisIsCutOffByTheRequestDeadlineAndOthersAreServedMeanwhile)
 {
     server_process server({"--request-timeout", "2s"});
