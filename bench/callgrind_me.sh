@@ -3,7 +3,8 @@
 # between 3,000 and 1,000 keep-alive requests on one connection, divided by 2,000 (start-up and
 # shutdown cancel out). Unlike the wall clock on a shared machine, the count repeats to about 0.2%
 # whatever else runs, so it compares two builds on a busy machine. AUTHD=path measures another
-# binary.
+# binary. valgrind hides the CPU's SHA extensions, so the count includes libsodium's SHA-256 of
+# the cookie (about 3,700 instructions) even where authd runs it on them.
 #
 # usage: bench/callgrind_me.sh [--no-build]
 set -euo pipefail
