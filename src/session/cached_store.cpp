@@ -6,6 +6,15 @@ cached_store::cached_store(session_store& inner, change_epoch& epoch, std::size_
     : inner_(inner), epoch_(epoch), capacity_(capacity)
 {
     entries_.reserve(capacity);
+    // The inner store forgets revocations in its purges; entries checked against them must not be
+    // served on their word after that (see find()). The epoch advances at the one point where that
+    // is exact: after the purge has fixed what it forgets, before it forgets any.
+    inner_.before_forgetting_revocations([this] { epoch_.advance(); });
+}
+
+cached_store::~cached_store()
+{
+    inner_.before_forgetting_revocations({});
 }
 
 void cached_store::invalidate(const token_hash* hash, const std::string* user_id)
@@ -155,9 +164,7 @@ void cached_store::touch(token_hash hash, sys_ms seen_at)
 
 task<result<std::size_t>> cached_store::purge_expired(sys_ms now, sys_ms idle_cutoff)
 {
-    // The purge lets the inner store forget revocations whose rows it deleted; entries checked
-    // against those revocations must not be served on their word any more (see find()).
-    epoch_.advance();
+    // The inner store advances the epoch itself before it forgets revocations (constructor).
     // Expired entries are already refused by the session service; this only frees their memory.
     {
         std::lock_guard lock(mutex_);
@@ -171,8 +178,7 @@ task<result<std::size_t>> cached_store::purge_expired(sys_ms now, sys_ms idle_cu
 
 task<result<std::size_t>> cached_store::purge_revoked()
 {
-    epoch_.advance();  // as for purge_expired(): the inner store forgets the revocations it purges
-    return inner_.purge_revoked();
+    return inner_.purge_revoked();  // it advances the epoch before it forgets (constructor)
 }
 
 task<result<std::uint64_t>> cached_store::count_live(sys_ms now, sys_ms idle_cutoff)

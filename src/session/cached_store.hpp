@@ -30,6 +30,9 @@ class cached_store final : public session_store {
 public:
     // inner and epoch are owned by the application and outlive the cache.
     cached_store(session_store& inner, change_epoch& epoch, std::size_t capacity);
+    ~cached_store() override;
+    cached_store(const cached_store&) = delete;
+    cached_store& operator=(const cached_store&) = delete;
 
     task<result<void>> insert(session_record record) override;
     task<result<std::optional<session_record>>> find(token_hash hash) override;

@@ -98,6 +98,13 @@ public:
     // Whether the session was ended by a revocation acknowledged before revocation_marker() had
     // the value `marker`. Only for stores that have a marker.
     virtual task<result<bool>> revoked(token_hash hash, std::uint64_t marker);
+    // For a cache in front of a store that forgets revocations when it purges their rows:
+    // `before` runs in every such purge once the purge has fixed which revocations it will forget
+    // (all numbered up to what it has loaded), before it forgets any. Whatever the cache checked
+    // against those revocations stops being trusted there (cached_store advances its epoch), and
+    // anything it checks later sees a marker past them. An empty function unregisters; a store
+    // that forgets nothing ignores it.
+    virtual void before_forgetting_revocations(std::function<void()> before) { (void)before; }
 };
 
 }  // namespace authd::session

@@ -372,12 +372,18 @@ task<result<sqlite_session_store::range_purged>> sqlite_session_store::purge_ran
 result<std::int64_t> sqlite_session_store::revocations_to_purge()
 {
     revoked_sessions& revoked = db_.revocations();
-    return db_.read([&revoked](connection& c) -> result<std::int64_t> {
+    result<std::int64_t> through = db_.read([&revoked](connection& c) -> result<std::int64_t> {
         if (!revoked.catch_up(c)) {
             return storage_failure(c, "read revocations");
         }
         return revoked.watermark();
     });
+    // After the watermark is fixed, not before: a cache entry checked after this point has read a
+    // marker past every revocation this purge forgets (see session_store).
+    if (through && before_forgetting_) {
+        before_forgetting_();
+    }
+    return through;
 }
 
 task<result<void>> sqlite_session_store::drop_purged_revocations(std::int64_t through)

@@ -46,6 +46,10 @@ public:
     task<result<void>> ping() override;
     std::optional<std::uint64_t> revocation_marker() const override { return db_.revocation_marker(); }
     task<result<bool>> revoked(session::token_hash hash, std::uint64_t marker) override;
+    void before_forgetting_revocations(std::function<void()> before) override
+    {
+        before_forgetting_ = std::move(before);
+    }
 
     // Bulk import in one transaction (seeding benchmarks); all or nothing.
     task<result<void>> insert_many(std::vector<session::session_record> records);
@@ -65,13 +69,14 @@ private:
     // The purges delete their revocations this many per write (each row costs about a microsecond).
     static constexpr std::size_t revocations_per_drop_write = 1024;
     // The purges' first step: catches the mirror up; every revocation numbered up to the result
-    // has its row deleted by the purge that follows.
+    // has its row deleted by the purge that follows. Then runs before_forgetting_.
     result<std::int64_t> revocations_to_purge();
     // Their last step, once those rows are gone: deletes the revocations and forgets them.
     task<result<void>> drop_purged_revocations(std::int64_t through);
 
     database& db_;
     std::size_t purge_backlog_;
+    std::function<void()> before_forgetting_;
 };
 
 class sqlite_user_store final : public auth::user_store {

@@ -74,6 +74,10 @@ public:
         return fail_find ? store_failure<std::uint64_t>() : inner_.count_live(now, idle_cutoff);
     }
     task<result<void>> ping() override { return fail_find ? store_failure<void>() : inner_.ping(); }
+    void before_forgetting_revocations(std::function<void()> before) override
+    {
+        inner_.before_forgetting_revocations(std::move(before));
+    }
 
 protected:
     session::session_store& inner_;

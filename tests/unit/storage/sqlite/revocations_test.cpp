@@ -5,6 +5,7 @@
 #include "storage/sqlite/database.hpp"
 #include "storage/sqlite/shared_epoch.hpp"
 #include "storage/sqlite/stores.hpp"
+#include "support/failing_stores.hpp"
 #include "support/run.hpp"
 #include "support/sample_events.hpp"
 #include "support/temp_dir.hpp"
@@ -496,6 +497,49 @@ TEST_F(CachedRevocations, APurgeOfRevokedSessionsDoesNotLetTheCachedSessionBack)
     ASSERT_TRUE(run(a.plain.ioc, a.cache->purge_revoked()));
     EXPECT_EQ(a.plain.db->revocations().size(), 0U);
     EXPECT_FALSE(a.find(r.hash));
+}
+
+// A's SQLite store with a moment at the start of purge_revoked(), before the purge reads the
+// revocations: where, with several I/O threads, another thread may cache a session and another
+// instance may end it.
+class purge_start_store final : public failing_session_store {
+public:
+    explicit purge_start_store(sqlite_session_store& inner) : failing_session_store(inner), sqlite_(inner) {}
+    std::function<void()> at_purge_start;
+
+    task<result<std::size_t>> purge_revoked() override
+    {
+        at_purge_start();
+        return sqlite_.purge_revoked();
+    }
+    std::optional<std::uint64_t> revocation_marker() const override { return sqlite_.revocation_marker(); }
+    task<result<bool>> revoked(session::token_hash hash, std::uint64_t marker) override
+    {
+        return sqlite_.revoked(hash, marker);
+    }
+
+private:
+    sqlite_session_store& sqlite_;
+};
+
+TEST_F(CachedRevocations, ASessionCachedAsAPurgeStartsAndEndedElsewhereMeanwhileStaysEnded)
+{
+    const auto r = stored();
+    purge_start_store inner(*a.plain.sessions);
+    session::cached_store cache(inner, *a.epoch, 100);
+    inner.at_purge_start = [&] {
+        // Cached just as the purge starts (after anything the cache did before calling it) ...
+        const auto cached = run(a.plain.ioc, cache.find(r.hash));
+        ASSERT_TRUE(cached && cached->has_value());
+        // ... and ended by the other instance: a revocation this purge deletes and forgets.
+        const auto removed = run(b.plain.ioc, b.cache->remove(r.hash));
+        ASSERT_TRUE(removed && *removed);
+    };
+    ASSERT_TRUE(run(a.plain.ioc, cache.purge_revoked()));
+    EXPECT_EQ(a.plain.db->revocations().size(), 0U) << "the purge was to forget the revocation";
+    const auto found = run(a.plain.ioc, cache.find(r.hash));
+    ASSERT_TRUE(found);
+    EXPECT_FALSE(found->has_value()) << "served from the cache after its revocation was forgotten";
 }
 
 TEST_F(CachedRevocations, EndingAllSessionsStillEndsEveryCachedOne)
