@@ -36,14 +36,13 @@ void append_header_text(std::string& out, std::string_view text)
 constexpr std::size_t usual_field_bytes = 384;
 
 // Calls visit(name, value, line_begin, line_end) for each field line of `text` until it returns
-// true.
+// true. Every line is "name: value\r\n": insert() writes nothing else.
 template <typename Visit>
 void for_each_field(std::string_view text, Visit&& visit)
 {
     std::size_t begin = 0;
     while (begin < text.size()) {
-        const std::size_t eol = text.find("\r\n", begin);
-        const std::size_t end = eol == std::string_view::npos ? text.size() : eol + 2;
+        const std::size_t end = text.find("\r\n", begin) + 2;
         const std::string_view line = text.substr(begin, end - begin - 2);
         const std::size_t colon = line.find(": ");
         if (visit(line.substr(0, colon), line.substr(colon + 2), begin, end)) {
@@ -84,19 +83,23 @@ void response::insert(bhttp::field name, std::string_view value)
 
 void response::set(std::string_view name, std::string_view value)
 {
-    std::string kept;
-    bool found = false;
-    for_each_field(fields_,
-                   [&](std::string_view field, std::string_view, std::size_t begin, std::size_t end) {
-                       if (boost::beast::iequals(field, name)) {
-                           found = true;
-                       } else {
-                           kept.append(fields_, begin, end - begin);
-                       }
-                       return false;
-                   });
-    if (found) {
-        fields_ = std::move(kept);
+    // Usually there is no such field yet; when there is, its line is cut out where it stands.
+    for (;;) {
+        std::size_t cut_begin = 0;
+        std::size_t cut_end = 0;
+        for_each_field(fields_,
+                       [&](std::string_view field, std::string_view, std::size_t begin, std::size_t end) {
+                           if (!boost::beast::iequals(field, name)) {
+                               return false;
+                           }
+                           cut_begin = begin;
+                           cut_end = end;
+                           return true;
+                       });
+        if (cut_end == 0) {
+            break;
+        }
+        fields_.erase(cut_begin, cut_end - cut_begin);
     }
     insert(name, value);
 }

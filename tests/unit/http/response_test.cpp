@@ -79,6 +79,7 @@ TEST(Response, SetReplacesEveryFieldOfThatNameAndInsertKeepsThemAll)
     res.insert(bhttp::field::set_cookie, "session=a");
     res.insert(bhttp::field::set_cookie, "session=b");
     res.insert("X-Frame-Options", "DENY");
+    res.insert("CACHE-CONTROL", "private");
     res.set("cache-control", "no-cache");
     EXPECT_EQ(res[bhttp::field::cache_control], "no-cache");
     EXPECT_EQ(res.values("Cache-Control").size(), 1u);
