@@ -1,13 +1,14 @@
-// The floor under a durable logout on this machine: SQLite alone, no HTTP, no threads, no
-// savepoints, on authd's own schema and settings (WAL, synchronous=FULL, 16 MiB page cache).
-// Each logout is what authd's writer does for one: DELETE the session row (a random leaf of the
-// sessions table and of sessions_by_user) and INSERT its audit row; `batch` logouts share one
-// transaction and one fsync, as in authd's group commit. Prints logouts/s and CPU µs per logout.
-// With APPEND=1 in the environment it measures the alternative design instead: check that the
-// session exists, then append a row to a `revocations` table (sequential pages) and the audit row;
-// the random leaf writes would move to a later bulk purge.
+// The floor under a durable logout on this machine: SQLite alone, no HTTP, no threads, on authd's own schema
+// and settings (WAL, synchronous=FULL, 16 MiB page cache). Each logout is what authd's writer does for one:
+// DELETE the session row (a random leaf of the sessions table and of sessions_by_user) and INSERT its audit
+// row; `batch` logouts share one transaction and one fsync, as in authd's group commit. Prints logouts/s and
+// CPU µs per logout. With APPEND=1 in the environment it measures the alternative design instead: check that
+// the session exists, then append a row to a `revocations` table (sequential pages) and the audit row; the
+// random leaf writes would move to a later bulk purge. SAVEPOINT=1 wraps each logout in a savepoint of its
+// own.
 //
-// usage: [APPEND=1] sqlite_logout_floor DIR [SESSIONS [BATCH...]]   (run it pinned: taskset -c 0)
+// usage: [APPEND=1] [SAVEPOINT=1] sqlite_logout_floor DIR [SESSIONS [BATCH...]]   (run it pinned: taskset -c
+// 0)
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/migrations.hpp"
 
@@ -78,9 +79,10 @@ int main(int argc, char** argv)
 
     const char* append_env = std::getenv("APPEND");
     const bool append = append_env != nullptr && std::string(append_env) == "1";
-    run(*c,
-        "CREATE TABLE revocations (seq INTEGER PRIMARY KEY, token_hash BLOB NOT NULL, revoked_at INTEGER NOT "
-        "NULL)");
+    // SAVEPOINT=1: each logout in its own savepoint, as authd's writer ran every job before logouts
+    // went without one (database::write_changing_nothing_on_failure): what that costs.
+    const char* savepoint_env = std::getenv("SAVEPOINT");
+    const bool savepoints = savepoint_env != nullptr && std::string(savepoint_env) == "1";
     // One user and `sessions` sessions with random token hashes, as seed-sessions makes them.
     std::mt19937_64 rng(42);
     std::vector<hash> hashes(static_cast<std::size_t>(sessions));
@@ -109,9 +111,9 @@ int main(int argc, char** argv)
     run(*c, "PRAGMA wal_checkpoint(TRUNCATE)");
     std::shuffle(hashes.begin(), hashes.end(), rng);
 
-    std::printf(
-        "sessions=%ld (one user), WAL, synchronous=FULL, %s\n", sessions,
-        append ? "logout = append to revocations + audit row" : "logout = DELETE session + audit row");
+    std::printf("sessions=%ld (one user), WAL, synchronous=FULL, %s%s\n", sessions,
+                append ? "logout = append to revocations + audit row" : "logout = DELETE session + audit row",
+                savepoints ? ", each in its own savepoint" : "");
     std::size_t next = 0;
     for (const int batch : batches) {
         const std::size_t logouts = std::min<std::size_t>(hashes.size() - next, batch == 1 ? 3000 : 60000);
@@ -121,6 +123,9 @@ int main(int argc, char** argv)
         while (done < logouts) {
             run(*c, "BEGIN");
             for (int i = 0; i < batch && done < logouts; ++i, ++done) {
+                if (savepoints) {
+                    run(*c, "SAVEPOINT job");
+                }
                 if (append) {
                     statement live = c->query("SELECT 1 FROM sessions WHERE token_hash = ?");
                     live.bind(1, std::span<const std::uint8_t>(hashes[next]));
@@ -140,6 +145,9 @@ int main(int argc, char** argv)
                 if (del.step() != SQLITE_DONE || c->changes() != 1 || log.step() != SQLITE_DONE) {
                     std::fprintf(stderr, "logout: %s\n", c->error().c_str());
                     return 1;
+                }
+                if (savepoints) {
+                    run(*c, "RELEASE job");
                 }
             }
             run(*c, "COMMIT");

@@ -64,6 +64,8 @@ public:
     // The rowid the latest successful INSERT on this connection gave its row.
     std::int64_t last_insert_rowid() const;
     int changes() const;
+    // Rows inserted, updated or deleted on this connection since it opened.
+    std::int64_t total_changes() const;
     bool in_transaction() const;
     sqlite3* handle() { return db_; }
 

@@ -149,7 +149,10 @@ void database::submit(std::unique_ptr<write_job> job)
 void database::write_detached(std::function<bool(connection&)> fn)
 {
     struct detached_job final : write_job {
-        explicit detached_job(std::function<bool(connection&)> f) : fn(std::move(f)) {}
+        explicit detached_job(std::function<bool(connection&)> f)
+            : write_job(rollback::own_savepoint), fn(std::move(f))
+        {
+        }
         bool run(connection& c) override
         {
             ok = fn(c);
@@ -270,16 +273,26 @@ void database::commit_batch(std::vector<std::unique_ptr<write_job>>& batch)
         return;
     }
     for (auto& job : batch) {
-        if (!db.run("SAVEPOINT job")) {
+        const bool own_savepoint = job->on_failure == rollback::own_savepoint;
+        if (own_savepoint && !db.run("SAVEPOINT job")) {
             fail_all("savepoint");
             return;
         }
         const std::size_t revocations_before = batch_revocations_.size();
+        const std::int64_t changes_before = db.total_changes();
         const bool ok = job->run(db);
         if (!db.in_transaction()) {
             // SQLite rolled the whole transaction back (I/O error, disk full): nothing in it happened.
             fail_all("statement");
             return;
+        }
+        if (!ok && !own_savepoint) {
+            if (db.total_changes() != changes_before || batch_revocations_.size() != revocations_before) {
+                // It promised to fail only before changing anything; nothing else can undo it now.
+                fail_all("job without a savepoint failed after a change");
+                return;
+            }
+            continue;
         }
         if (!ok) {
             if (!db.run("ROLLBACK TO job")) {
@@ -288,7 +301,7 @@ void database::commit_batch(std::vector<std::unique_ptr<write_job>>& batch)
             }
             forget_revocations_after(revocations_before);
         }
-        if (!db.run("RELEASE job")) {
+        if (own_savepoint && !db.run("RELEASE job")) {
             fail_all("release savepoint");
             return;
         }

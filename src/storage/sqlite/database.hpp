@@ -39,7 +39,20 @@ public:
     // its own changes were rolled back and its error is returned; if the commit failed, every job
     // in it gets errc::store_unavailable and none of their changes happened.
     template <class Fn>
-    auto write(Fn fn) -> task<std::invoke_result_t<Fn&, connection&>>;
+    auto write(Fn fn) -> task<std::invoke_result_t<Fn&, connection&>>
+    {
+        return submit_write(std::move(fn), rollback::own_savepoint);
+    }
+    // write() for a job that, whenever it fails, has changed nothing: each of its statements before
+    // the failing one only read, and a failed statement undoes itself. It runs without the
+    // savepoint that would undo it, which costs more than the rest of a logout's SQLite work
+    // (bench/RESULTS.md). A job that breaks this rule fails its whole transaction instead: no
+    // change of a failed job is ever committed.
+    template <class Fn>
+    auto write_changing_nothing_on_failure(Fn fn) -> task<std::invoke_result_t<Fn&, connection&>>
+    {
+        return submit_write(std::move(fn), rollback::whole_transaction);
+    }
 
     // Queues a write nobody waits for (best effort; failures are logged).
     void write_detached(std::function<bool(connection&)> fn);
@@ -78,15 +91,22 @@ public:
     const std::string& path() const { return path_; }
 
 private:
+    // How a failed job's changes are undone.
+    enum class rollback { own_savepoint, whole_transaction };
     struct write_job {
+        explicit write_job(rollback r) : on_failure(r) {}
         virtual ~write_job() = default;
         // Runs the job's statements; false when it failed and its savepoint must be rolled back.
         virtual bool run(connection& c) = 0;
         // Called once its transaction is over; `committed` tells whether it is durable.
         virtual void finish(bool committed) = 0;
+        const rollback on_failure;
     };
     template <class T, class Fn, class Handler>
     struct typed_job;
+
+    template <class Fn>
+    auto submit_write(Fn fn, rollback on_failure) -> task<std::invoke_result_t<Fn&, connection&>>;
 
     database(std::string path, std::unique_ptr<connection> writer, std::unique_ptr<shared_epoch> marker);
     void submit(std::unique_ptr<write_job> job);
@@ -129,8 +149,9 @@ private:
 
 template <class T, class Fn, class Handler>
 struct database::typed_job final : database::write_job {
-    typed_job(Fn f, Handler h)
-        : fn(std::move(f)),
+    typed_job(Fn f, Handler h, rollback undo)
+        : write_job(undo),
+          fn(std::move(f)),
           handler(std::move(h)),
           guard(net::make_work_guard(net::get_associated_executor(handler)))
     {
@@ -158,15 +179,15 @@ struct database::typed_job final : database::write_job {
 };
 
 template <class Fn>
-auto database::write(Fn fn) -> task<std::invoke_result_t<Fn&, connection&>>
+auto database::submit_write(Fn fn, rollback on_failure) -> task<std::invoke_result_t<Fn&, connection&>>
 {
     // Not a coroutine, for the reason given at run_on() in core/async.hpp.
     using value_type = std::invoke_result_t<Fn&, connection&>;
     return net::async_initiate<const net::use_awaitable_t<>&, void(value_type)>(
-        [this, fn = std::move(fn)](auto handler) mutable {
+        [this, on_failure, fn = std::move(fn)](auto handler) mutable {
             using handler_type = decltype(handler);
-            submit(
-                std::make_unique<typed_job<value_type, Fn, handler_type>>(std::move(fn), std::move(handler)));
+            submit(std::make_unique<typed_job<value_type, Fn, handler_type>>(std::move(fn),
+                                                                             std::move(handler), on_failure));
         },
         net::use_awaitable);
 }

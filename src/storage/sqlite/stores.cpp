@@ -243,9 +243,11 @@ task<result<session::recorded_removal>> sqlite_session_store::remove_checked(tok
     }
     // One write job reads the row, checks it, revokes it and records the end: the session is read
     // once (on the writer, whose page cache a commit does not reset), not on the I/O thread first.
-    task<result<session::recorded_removal>> write =
-        db_.write([hash, &db = db_, check = std::move(check),
-                   entry = std::move(entry)](connection& c) mutable -> result<session::recorded_removal> {
+    // Every failure below comes before its one change, the revocation, or is that change failing
+    // (a failed audit row leaves the logout standing), so it needs no savepoint.
+    task<result<session::recorded_removal>> write = db_.write_changing_nothing_on_failure(
+        [hash, &db = db_, check = std::move(check),
+         entry = std::move(entry)](connection& c) mutable -> result<session::recorded_removal> {
             const auto row = read_session_row(c, hash);
             if (!row) {
                 return row.error();

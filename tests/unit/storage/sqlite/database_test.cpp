@@ -10,7 +10,13 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
 #include <filesystem>
+#include <functional>
+#include <future>
 
 namespace authd::storage::sqlite {
 namespace {
@@ -182,6 +188,128 @@ TEST(SqliteDatabase, WritesAfterStopAreRefusedNotDropped)
     const auto r = run(sessions.remove(session::issue_token().hash));
     ASSERT_TRUE(r.has_error());
     EXPECT_EQ(r.error(), errc::store_unavailable);
+}
+
+// Runs `writes` so that the writer takes none of them before all are queued: a first write holds
+// the writer until the last one has been submitted, so they share one transaction. Their results,
+// in order.
+std::vector<result<int>> run_in_one_transaction(database& db,
+                                                std::vector<std::function<task<result<int>>()>> writes)
+{
+    net::io_context ioc;
+    std::promise<void> all_queued;
+    std::shared_future<void> queued = all_queued.get_future().share();
+    net::co_spawn(ioc, db.write([queued](connection&) -> result<int> {
+        queued.wait();
+        return 0;
+    }),
+                  net::detached);
+    std::vector<std::optional<result<int>>> out(writes.size());
+    for (std::size_t i = 0; i < writes.size(); ++i) {
+        net::co_spawn(ioc, writes[i](), [&out, i](std::exception_ptr, result<int> r) { out[i].emplace(r); });
+    }
+    // Spawned last, so it starts after every write above has been submitted (one thread, in order).
+    net::co_spawn(
+        ioc,
+        [&all_queued]() -> task<void> {
+            all_queued.set_value();
+            co_return;
+        },
+        net::detached);
+    ioc.run();
+    std::vector<result<int>> results;
+    for (auto& r : out) {
+        EXPECT_TRUE(r.has_value()) << "a write did not finish";
+        results.push_back(r.value_or(result<int>{errc::internal_error}));
+    }
+    return results;
+}
+
+constexpr const char* insert_kept =
+    "INSERT INTO users (id, email, password_hash, role, created_at) VALUES ('kept', 'kept@example.test', "
+    "'x', "
+    "'user', '2026-01-01T00:00:00.000Z')";
+constexpr const char* insert_also_kept =
+    "INSERT INTO users (id, email, password_hash, role, created_at) VALUES ('also-kept', "
+    "'also-kept@example.test', 'x', 'user', '2026-01-01T00:00:00.000Z')";
+constexpr const char* insert_broken =
+    "INSERT INTO users (id, email, password_hash, role, created_at) VALUES ('broken', 'broken@example.test', "
+    "'x', 'user', '2026-01-01T00:00:00.000Z')";
+
+TEST(SqliteDatabase, AWriteWithoutASavepointThatFailsBeforeAnyChangeLeavesItsTransactionIntact)
+{
+    test::temp_dir dir;
+    auto db = open_or_fail(dir.file("authd.db"));
+    ASSERT_NE(db, nullptr);
+    auto& d = *db;
+    const auto results = run_in_one_transaction(
+        d, {
+               [&d] {
+                   return d.write_changing_nothing_on_failure([](connection& c) -> result<int> {
+                       statement read = c.query("SELECT count(*) FROM users");
+                       (void)read.step();
+                       return errc::not_authenticated;  // refused after a read, as a logout is
+                   });
+               },
+               [&d] {
+                   return d.write([](connection& c) -> result<int> {
+                       return c.exec(insert_kept) ? result<int>{1} : result<int>{errc::store_unavailable};
+                   });
+               },
+               [&d] {
+                   return d.write_changing_nothing_on_failure([](connection& c) -> result<int> {
+                       return c.exec(insert_also_kept) ? result<int>{2}
+                                                       : result<int>{errc::store_unavailable};
+                   });
+               },
+           });
+    ASSERT_EQ(results.size(), 3u);
+    ASSERT_TRUE(results[0].has_error());
+    EXPECT_EQ(results[0].error(), errc::not_authenticated);
+    ASSERT_TRUE(results[1].has_value());
+    EXPECT_EQ(*results[1], 1);
+    ASSERT_TRUE(results[2].has_value());
+    EXPECT_EQ(*results[2], 2);
+    db.reset();
+    raw_db file(dir.file("authd.db"));
+    EXPECT_EQ(file.integer("SELECT count(*) FROM users WHERE id IN ('kept', 'also-kept')"), 2);
+}
+
+TEST(SqliteDatabase, AWriteWithoutASavepointThatFailsAfterAChangeFailsItsWholeTransaction)
+{
+    test::temp_dir dir;
+    auto db = open_or_fail(dir.file("authd.db"));
+    ASSERT_NE(db, nullptr);
+    auto& d = *db;
+    const auto results = run_in_one_transaction(
+        d, {
+               [&d] {
+                   return d.write([](connection& c) -> result<int> {
+                       return c.exec(insert_kept) ? result<int>{1} : result<int>{errc::store_unavailable};
+                   });
+               },
+               [&d] {
+                   return d.write_changing_nothing_on_failure([](connection& c) -> result<int> {
+                       (void)c.exec(insert_broken);
+                       return errc::csrf_failed;  // breaks its promise: a change, then a failure
+                   });
+               },
+           });
+    ASSERT_EQ(results.size(), 2u);
+    // Nothing of that transaction is committed, so nothing in it is acknowledged.
+    ASSERT_TRUE(results[0].has_error());
+    EXPECT_EQ(results[0].error(), errc::store_unavailable);
+    ASSERT_TRUE(results[1].has_error());
+    EXPECT_EQ(results[1].error(), errc::csrf_failed);
+    // And the writer goes on with the next transaction.
+    const auto later = run(d.write([](connection& c) -> result<int> {
+        return c.exec(insert_also_kept) ? result<int>{3} : result<int>{errc::store_unavailable};
+    }));
+    ASSERT_TRUE(later.has_value());
+    db.reset();
+    raw_db file(dir.file("authd.db"));
+    EXPECT_EQ(file.integer("SELECT count(*) FROM users WHERE id IN ('kept', 'broken')"), 0);
+    EXPECT_EQ(file.integer("SELECT count(*) FROM users WHERE id = 'also-kept'"), 1);
 }
 
 class SqliteAuditLogTest : public ::testing::Test {
