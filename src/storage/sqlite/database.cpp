@@ -286,13 +286,14 @@ void database::commit_batch(std::vector<std::unique_ptr<write_job>>& batch)
             fail_all("statement");
             return;
         }
-        if (!ok && !own_savepoint) {
-            if (db.total_changes() != changes_before || batch_revocations_.size() != revocations_before) {
+        if (!own_savepoint) {
+            if (!ok &&
+                (db.total_changes() != changes_before || batch_revocations_.size() != revocations_before)) {
                 // It promised to fail only before changing anything; nothing else can undo it now.
                 fail_all("job without a savepoint failed after a change");
                 return;
             }
-            continue;
+            continue;  // done, or failed having changed nothing
         }
         if (!ok) {
             if (!db.run("ROLLBACK TO job")) {
@@ -301,7 +302,7 @@ void database::commit_batch(std::vector<std::unique_ptr<write_job>>& batch)
             }
             forget_revocations_after(revocations_before);
         }
-        if (own_savepoint && !db.run("RELEASE job")) {
+        if (!db.run("RELEASE job")) {
             fail_all("release savepoint");
             return;
         }
