@@ -1,14 +1,15 @@
-// The floor under a durable logout on this machine: SQLite alone, no HTTP, no threads, on authd's own schema
-// and settings (WAL, synchronous=FULL, 16 MiB page cache). Each logout is what authd's writer does for one:
-// DELETE the session row (a random leaf of the sessions table and of sessions_by_user) and INSERT its audit
-// row; `batch` logouts share one transaction and one fsync, as in authd's group commit. Prints logouts/s and
-// CPU µs per logout. With APPEND=1 in the environment it measures the alternative design instead: check that
-// the session exists, then append a row to a `revocations` table (sequential pages) and the audit row; the
-// random leaf writes would move to a later bulk purge. SAVEPOINT=1 wraps each logout in a savepoint of its
-// own.
+// The floor under a durable logout on this machine: SQLite alone, no HTTP, no threads, on
+// authd's own schema and settings (WAL, synchronous=FULL, 16 MiB page cache). Each logout is
+// what authd's writer does for one: DELETE the session row (a random leaf of the sessions table
+// and of sessions_by_user) and INSERT its audit row; `batch` logouts share one transaction and
+// one fsync, as in authd's group commit. Prints logouts/s and CPU µs per logout.
+// With APPEND=1 in the environment it measures the alternative design instead: check that the
+// session exists, then append a row to a `revocations` table (sequential pages) and the audit row;
+// the random leaf writes would move to a later bulk purge. SAVEPOINT=1 wraps each logout in a
+// savepoint of its own.
 //
-// usage: [APPEND=1] [SAVEPOINT=1] sqlite_logout_floor DIR [SESSIONS [BATCH...]]   (run it pinned: taskset -c
-// 0)
+// usage: [APPEND=1] [SAVEPOINT=1] sqlite_logout_floor DIR [SESSIONS [BATCH...]]
+// (run it pinned: taskset -c 0)
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/migrations.hpp"
 
@@ -79,8 +80,8 @@ int main(int argc, char** argv)
 
     const char* append_env = std::getenv("APPEND");
     const bool append = append_env != nullptr && std::string(append_env) == "1";
-    // SAVEPOINT=1: each logout in its own savepoint, as authd's writer ran every job before logouts
-    // went without one (database::write_changing_nothing_on_failure): what that costs.
+    // SAVEPOINT=1: what a savepoint per logout costs (authd's writer gives every job one except a
+    // logout's, database::write_changing_nothing_on_failure).
     const char* savepoint_env = std::getenv("SAVEPOINT");
     const bool savepoints = savepoint_env != nullptr && std::string(savepoint_env) == "1";
     // One user and `sessions` sessions with random token hashes, as seed-sessions makes them.

@@ -1,6 +1,7 @@
 // One SQLite database file in WAL mode: a single writer thread that group-commits the writes
-// queued while it was busy (one transaction, one fsync, each job in its own savepoint), and a
-// pool of read connections used on the caller's thread (WAL readers never wait for the writer).
+// queued while it was busy (one transaction, one fsync, each job in its own savepoint unless it
+// can fail only before changing anything), and a pool of read connections used on the caller's
+// thread (WAL readers never wait for the writer).
 #pragma once
 
 #include "core/async.hpp"
@@ -96,7 +97,7 @@ private:
     struct write_job {
         explicit write_job(rollback r) : on_failure(r) {}
         virtual ~write_job() = default;
-        // Runs the job's statements; false when it failed and its savepoint must be rolled back.
+        // Runs the job's statements; false when it failed and its changes must be undone.
         virtual bool run(connection& c) = 0;
         // Called once its transaction is over; `committed` tells whether it is durable.
         virtual void finish(bool committed) = 0;
