@@ -2,7 +2,7 @@
 -- Threads take disjoint slices of $TOKENS; a thread that runs out stops and says so.
 package.path = (os.getenv("BENCH_LUA") or "bench/lua") .. "/?.lua;" .. package.path
 local common = require("common")
-local tokens = common.load_tokens()
+local tokens = common.token_file()
 local thread_count = tonumber(os.getenv("WRK_THREADS") or "1")
 local next_id = 0
 non200 = 0
@@ -15,22 +15,20 @@ setup = function(thread)
 end
 done = common.done
 
-local index, last
+local next_pair
 
 init = function()
-  index = id + 1
-  last = #tokens
+  next_pair = common.token_reader(tokens, id + 1, thread_count)
 end
 
 request = function()
-  if index > last then
+  local token, csrf = next_pair()
+  if token == nil then
     exhausted = 1
     wrk.thread:stop()
     return wrk.format("GET", "/health")
   end
-  local pair = tokens[index]
-  index = index + thread_count
-  return wrk.format("POST", "/auth/logout", {["Cookie"] = "session=" .. pair[1], ["X-CSRF-Token"] = pair[2]})
+  return wrk.format("POST", "/auth/logout", {["Cookie"] = "session=" .. token, ["X-CSRF-Token"] = csrf})
 end
 
 response = function(status)

@@ -1,7 +1,7 @@
 -- GET /auth/me with one valid session (the first line of $TOKENS).
 package.path = (os.getenv("BENCH_LUA") or "bench/lua") .. "/?.lua;" .. package.path
 local common = require("common")
-local token = common.load_tokens()[1][1]
+local token = common.token_reader(common.token_file())()
 non200 = 0
 
 setup = common.setup

@@ -3,29 +3,33 @@
 -- as a service with many signed-in users sees it); the lines after them are consumed by logouts.
 package.path = (os.getenv("BENCH_LUA") or "bench/lua") .. "/?.lua;" .. package.path
 local common = require("common")
-local tokens = common.load_tokens()
+local text = common.token_file()
 local active = tonumber(os.getenv("ACTIVE") or "1")
+-- The signed-in sessions (a small table), then a reader over the lines after them.
+local active_tokens, next_pair = {}, common.token_reader(text)
+for i = 1, active do
+  active_tokens[i] = assert(next_pair(), "$TOKENS has fewer lines than $ACTIVE")
+end
 non200 = 0
 exhausted = 0
 
 setup = common.setup
 done = common.done
 
-local counter, next_logout, next_active = 0, active + 1, 1
+local counter, next_active = 0, 1
 
 request = function()
   counter = counter + 1
   if counter % 20 == 0 then
-    local pair = tokens[next_logout]
-    if pair == nil then
+    local token, csrf = next_pair()
+    if token == nil then
       exhausted = 1
       wrk.thread:stop()
       return wrk.format("GET", "/health")
     end
-    next_logout = next_logout + 1
-    return wrk.format("POST", "/auth/logout", {["Cookie"] = "session=" .. pair[1], ["X-CSRF-Token"] = pair[2]})
+    return wrk.format("POST", "/auth/logout", {["Cookie"] = "session=" .. token, ["X-CSRF-Token"] = csrf})
   end
-  local token = tokens[next_active][1]
+  local token = active_tokens[next_active]
   next_active = next_active % active + 1
   return wrk.format("GET", "/auth/me", {["Cookie"] = "session=" .. token})
 end
