@@ -78,12 +78,17 @@ public:
     template <class Fn>
     auto read(Fn fn) -> std::invoke_result_t<Fn&, connection&>;
 
+    // fn() on a background thread, for work too long to run on an I/O thread (fn must not throw).
+    template <class Fn>
+    auto run_in_background(Fn fn) -> task<std::invoke_result_t<Fn&>>
+    {
+        return run_on(background_reads_.get_executor(), std::move(fn));
+    }
     // read() on a background thread, for scans too long to run on an I/O thread (metrics).
     template <class Fn>
     auto read_in_background(Fn fn) -> task<std::invoke_result_t<Fn&, connection&>>
     {
-        return run_on(background_reads_.get_executor(),
-                      [this, fn = std::move(fn)]() mutable { return read(fn); });
+        return run_in_background([this, fn = std::move(fn)]() mutable { return read(fn); });
     }
 
     // Stops accepting writes, finishes the queued ones and joins the writer.

@@ -452,7 +452,9 @@ task<result<std::size_t>> sqlite_session_store::purge_revoked()
     if (!through) {
         co_return through.error();
     }
-    const std::vector<token_hash> doomed = db_.revocations().hashes_through(*through);
+    task<std::vector<token_hash>> sorting = db_.run_in_background(
+        [&revoked = db_.revocations(), through = *through] { return revoked.hashes_through(through); });
+    const std::vector<token_hash> doomed = co_await std::move(sorting);
     std::size_t deleted = 0;
     for (std::size_t first = 0; first < doomed.size(); first += revoked_per_purge_write) {
         const auto chunk =

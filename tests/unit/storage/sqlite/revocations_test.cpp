@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
@@ -302,6 +303,28 @@ TEST(RevocationMirror, ForgettingPurgedRowsKeepsRevocationsNumberedLater)
     EXPECT_FALSE(mirror.contains(early));
     EXPECT_TRUE(mirror.contains(late));
     EXPECT_EQ(mirror.size(), 1U);
+}
+
+TEST(RevocationMirror, ThePurgeGetsEveryRevokedHashUpToItsNumberInKeyOrder)
+{
+    // Both sizes: a small backlog is sorted directly, a large one bucket by bucket.
+    for (const std::int64_t count : {100, 20'000}) {
+        storage::sqlite::revoked_sessions mirror;
+        std::vector<std::pair<session::token_hash, std::int64_t>> revoked;
+        for (std::int64_t seq = 1; seq <= count; ++seq) {
+            revoked.emplace_back(session::issue_token().hash, seq);
+        }
+        mirror.add_committed(revoked);
+        const std::int64_t through = count - 10;
+        std::vector<session::token_hash> expected;
+        for (const auto& [hash, seq] : revoked) {
+            if (seq <= through) {
+                expected.push_back(hash);
+            }
+        }
+        std::sort(expected.begin(), expected.end());
+        EXPECT_EQ(mirror.hashes_through(through), expected) << count << " revocations";
+    }
 }
 
 TEST_F(Revocations, ARestartedProcessStillRefusesRevokedSessions)
