@@ -29,12 +29,11 @@ function M.token_reader(text, first, step)
   step = step or 1
   return function()
     while pos <= #text do
-      local token, csrf, after = text:match("^(%S+) (%S+)[\r]*\n?()", pos)
-      if token == nil then
-        local newline = text:find("\n", pos, true)
-        pos = newline and newline + 1 or #text + 1
-      else
-        pos = after
+      local line_end = text:find("\n", pos, true) or #text + 1
+      -- No part of the pattern matches a newline, so the match stays within this line.
+      local token, csrf, after = text:match("^(%S+) (%S+)\r*()", pos)
+      pos = line_end + 1
+      if token ~= nil and after == line_end then
         if skip == 0 then
           skip = step - 1
           return token, csrf
