@@ -3,18 +3,24 @@
 # /auth/me and mixed workloads, each repeated; prints medians and each authd figure as a ratio of
 # nginx's, all measured in this run. Server pinned to CPU 0, wrk to CPU 1.
 #
-# usage: bench/run.sh [--seconds N] [--repeat N] [--connections N] [--no-build]
+# Every authd run starts from the same state: a fresh server on a fresh copy of one seeded store
+# of --sessions sessions (1M by default). So the repeats are independent (no run inherits the purge
+# of the revocations an earlier run left behind) and all runs share one token file.
+#
+# usage: bench/run.sh [--seconds N] [--repeat N] [--connections N] [--sessions N] [--raw] [--no-build]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 
-seconds=5 repeat=3 connections=32 build=1
+seconds=5 repeat=3 connections=32 sessions=1000000 build=1 raw=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --seconds) seconds=$2; shift 2 ;;
         --repeat) repeat=$2; shift 2 ;;
         --connections) connections=$2; shift 2 ;;
+        --sessions) sessions=$2; shift 2 ;;
         --no-build) build=0; shift ;;
+        --raw) raw=1; shift ;;
         *) echo "unknown option $1"; exit 2 ;;
     esac
 done
@@ -30,15 +36,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# One slice of sessions for /auth/me, then one per logout run and one per run of each mixed
-# workload, each enough for 70k logouts/s (a run that exhausts its slice says so below the table).
-per_run=$((seconds * 70000 + 1000))
-"$AUTHD" seed-sessions --db "$work/authd.db" --count $((per_run * (repeat * 3 + 1))) --out "$work/tokens.txt" \
-    >/dev/null
-split -l "$per_run" -d -a 3 "$work/tokens.txt" "$work/tokens."
-# The seeding dirtied hundreds of MiB: flush them now, or their writeback competes with the
-# logouts' fsyncs during the runs (it showed as p99 outliers of 100-250 ms).
-sync
+# Enough sessions for 70k logouts/s in every run (a run that exhausts them says so below the table).
+sessions=$((sessions > seconds * 70000 + 1000 ? sessions : seconds * 70000 + 1000))
+"$AUTHD" seed-sessions --db "$work/seed.db" --count "$sessions" --out "$work/tokens.txt" >/dev/null
+
+# A fresh server on a fresh copy of the seeded store. The copy is flushed before the server
+# starts, or its writeback competes with the logouts' fsyncs (it showed as p99 outliers of
+# 100-250 ms when the seeding's was not).
+fresh_authd() {
+    [ -z "$AUTHD_PID" ] || stop_pid "$AUTHD_PID"
+    AUTHD_PID=""
+    rm -f "$work"/run.db*
+    cp "$work/seed.db" "$work/run.db"
+    [ ! -e "$work/seed.db-wal" ] || cp "$work/seed.db-wal" "$work/run.db-wal"
+    sync
+    start_authd "$work/run.db" "$work/authd"
+}
 
 mkdir -p "$work/nginx/logs"
 taskset -c "$SERVER_CPU" nginx -c "$PWD/bench/nginx.conf" -p "$work/nginx" -g "pid $work/nginx/nginx.pid;" \
@@ -46,22 +59,24 @@ taskset -c "$SERVER_CPU" nginx -c "$PWD/bench/nginx.conf" -p "$work/nginx" -g "p
 nginx_master=$!
 sleep 0.5
 nginx_pid=$(pgrep -P "$(cat "$work/nginx/nginx.pid")" nginx | head -1)  # the worker does the work
-start_authd "$work/authd.db" "$work/authd"
 
 declare -A results
-slice=0
-for r in $(seq "$repeat"); do
+for _ in $(seq "$repeat"); do
     results[nginx]+="$(run_wrk "$nginx_pid" fixed.lua http://127.0.0.1:18081/ "$seconds" "$connections")"$'\n'
-    results[me]+="$(run_wrk "$AUTHD_PID" me.lua "$AUTHD_URL/auth/me" "$seconds" "$connections" "$work/tokens.000")"$'\n'
-    tokens=$(printf '%s/tokens.%03d' "$work" $((slice + 1)))
-    results[logout]+="$(run_wrk "$AUTHD_PID" logout.lua "$AUTHD_URL/auth/logout" "$seconds" "$connections" "$tokens")"$'\n'
-    tokens=$(printf '%s/tokens.%03d' "$work" $((slice + 2)))
-    results[mixed]+="$(run_wrk "$AUTHD_PID" mixed.lua "$AUTHD_URL/" "$seconds" "$connections" "$tokens")"$'\n'
-    tokens=$(printf '%s/tokens.%03d' "$work" $((slice + 3)))
-    results[mixed-1k]+="$(ACTIVE=1000 run_wrk "$AUTHD_PID" mixed.lua "$AUTHD_URL/" "$seconds" "$connections" "$tokens")"$'\n'
-    slice=$((slice + 3))
+    fresh_authd
+    results[me]+="$(run_wrk "$AUTHD_PID" me.lua "$AUTHD_URL/auth/me" "$seconds" "$connections" "$work/tokens.txt")"$'\n'
+    fresh_authd
+    results[logout]+="$(run_wrk "$AUTHD_PID" logout.lua "$AUTHD_URL/auth/logout" "$seconds" "$connections" \
+        "$work/tokens.txt")"$'\n'
+    fresh_authd
+    results[mixed]+="$(run_wrk "$AUTHD_PID" mixed.lua "$AUTHD_URL/" "$seconds" "$connections" "$work/tokens.txt")"$'\n'
+    fresh_authd
+    results[mixed-1k]+="$(ACTIVE=1000 run_wrk "$AUTHD_PID" mixed.lua "$AUTHD_URL/" "$seconds" "$connections" \
+        "$work/tokens.txt")"$'\n'
 done
 
+# --raw: every run's RESULT line too, on stderr, before the table of medians.
+[ "$raw" = 0 ] || for w in nginx logout me mixed mixed-1k; do printf '%s\n%s' "$w" "${results[$w]}"; done >&2
 med() { # workload key -> median over the repeats
     while read -r line; do
         if [ -n "$line" ]; then field "$line" "$2"; fi
@@ -77,8 +92,8 @@ cpu_per_request() { # workload -> median server CPU microseconds per request
 }
 
 nginx_rps=$(med nginx rps)
-printf '\n%s, %s s x %s runs, %s connections, server CPU %s, wrk CPU %s (medians)\n' \
-    "$(date -u +%Y-%m-%dT%H:%MZ)" "$seconds" "$repeat" "$connections" "$SERVER_CPU" "$CLIENT_CPU"
+printf '\n%s, %s s x %s runs, %s connections, %s stored sessions, server CPU %s, wrk CPU %s (medians)\n' \
+    "$(date -u +%Y-%m-%dT%H:%MZ)" "$seconds" "$repeat" "$connections" "$sessions" "$SERVER_CPU" "$CLIENT_CPU"
 printf '%-9s %10s %9s %9s %8s %12s %10s\n' workload 'req/s' 'p50 ms' 'p99 ms' non-200 'CPU us/req' 'vs nginx'
 for w in nginx logout me mixed mixed-1k; do
     rps=$(med "$w" rps)

@@ -19,7 +19,7 @@ for preset in "${presets[@]}"; do
 done
 if [[ " ${presets[*]} " == *" release "* ]]; then
     echo "== bench: 2-second smoke run of the runner (no timing is checked)"
-    bench/run.sh --seconds 2 --repeat 1 --no-build
+    bench/run.sh --seconds 2 --repeat 1 --sessions 150000 --no-build
     bench/logout_threads.sh --sessions 20000 --seconds 1 --no-build
 fi
 if [ $# -eq 0 ]; then

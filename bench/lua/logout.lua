@@ -2,7 +2,6 @@
 -- Threads take disjoint slices of $TOKENS; a thread that runs out stops and says so.
 package.path = (os.getenv("BENCH_LUA") or "bench/lua") .. "/?.lua;" .. package.path
 local common = require("common")
-local tokens = common.token_file()
 local thread_count = tonumber(os.getenv("WRK_THREADS") or "1")
 local next_id = 0
 non200 = 0
@@ -18,7 +17,7 @@ done = common.done
 local next_pair
 
 init = function()
-  next_pair = common.token_reader(tokens, id + 1, thread_count)
+  next_pair = common.token_reader(id + 1, thread_count)
 end
 
 request = function()

@@ -1,7 +1,7 @@
 -- GET /auth/me with one valid session (the first line of $TOKENS).
 package.path = (os.getenv("BENCH_LUA") or "bench/lua") .. "/?.lua;" .. package.path
 local common = require("common")
-local token = common.token_reader(common.token_file())()
+local token = assert(common.token_reader()(), "$TOKENS has no TOKEN CSRF_TOKEN line")
 non200 = 0
 
 setup = common.setup

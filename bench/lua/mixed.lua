@@ -3,10 +3,9 @@
 -- as a service with many signed-in users sees it); the lines after them are consumed by logouts.
 package.path = (os.getenv("BENCH_LUA") or "bench/lua") .. "/?.lua;" .. package.path
 local common = require("common")
-local text = common.token_file()
 local active = tonumber(os.getenv("ACTIVE") or "1")
 -- The signed-in sessions (a small table), then a reader over the lines after them.
-local active_tokens, next_pair = {}, common.token_reader(text)
+local active_tokens, next_pair = {}, common.token_reader()
 for i = 1, active do
   active_tokens[i] = assert(next_pair(), "$TOKENS has fewer lines than $ACTIVE")
 end
