@@ -9,7 +9,8 @@
 //
 // Every read of a session must therefore skip revoked ones. `revoked_sessions` is each process's
 // in-memory mirror of the table (the table has no index on token_hash: that index would be a
-// random page write again). It is kept current by loading the rows past its watermark (rows are
+// random page write again), a flat hash table keyed by each hash's first 16 bytes
+// (revocation_table.hpp). It is kept current by loading the rows past its watermark (rows are
 // numbered in commit order; AUTOINCREMENT never reuses a number) before a read of a session row
 // whenever the revocation marker has moved, and by the writer: in each transaction that checks or
 // appends revocations it first loads the rows committed since (it holds the write lock, so these
@@ -24,12 +25,12 @@
 #include "core/errc.hpp"
 #include "session/token.hpp"
 #include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/revocation_table.hpp"
 
 #include <cstdint>
 #include <mutex>
 #include <optional>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
 namespace authd::storage::sqlite {
@@ -67,9 +68,11 @@ public:
     // nullopt when the statement failed.
     static std::optional<std::size_t> drop_through(connection& c, std::int64_t through, std::size_t limit);
 
-    // The revoked hashes numbered `through` or lower, in key order (for the purge). Milliseconds
-    // at a backlog of 100k: call it off the I/O threads (database::run_in_background).
-    std::vector<session::token_hash> hashes_through(std::int64_t through) const;
+    // The revoked hashes numbered `through` or lower, in key order (for the purge), read from the
+    // table; nullopt when the query failed. Tens of milliseconds at a full backlog: call it off
+    // the I/O threads (database::read_in_background).
+    static std::optional<std::vector<session::token_hash>> hashes_through(connection& c,
+                                                                          std::int64_t through);
     // Drops what the mirror holds for these hashes when they are numbered `through` or lower: the
     // purge calls it once the commit that deleted their session rows is durable, so that the
     // mirror shrinks as the purge goes rather than in one pass at its end.
@@ -86,8 +89,7 @@ public:
 
 private:
     mutable std::mutex mutex_;
-    std::unordered_map<session::token_hash, std::int64_t, session::token_hash_hasher>
-        entries_;                 // hash → number
+    revocation_table entries_;    // hash → number
     std::int64_t watermark_ = 0;  // every revocation numbered up to it is in entries_ or purged
     std::optional<std::uint64_t> synced_marker_;  // the marker of the latest catch-up that had one
 };

@@ -452,9 +452,19 @@ task<result<std::size_t>> sqlite_session_store::purge_revoked()
     if (!through) {
         co_return through.error();
     }
-    task<std::vector<token_hash>> sorting = db_.run_in_background(
-        [&revoked = db_.revocations(), through = *through] { return revoked.hashes_through(through); });
-    const std::vector<token_hash> doomed = co_await std::move(sorting);
+    task<result<std::vector<token_hash>>> reading =
+        db_.read_in_background([through = *through](connection& c) -> result<std::vector<token_hash>> {
+            auto hashes = revoked_sessions::hashes_through(c, through);
+            if (!hashes) {
+                return storage_failure(c, "read revocations");
+            }
+            return std::move(*hashes);
+        });
+    const result<std::vector<token_hash>> read = co_await std::move(reading);
+    if (!read) {
+        co_return read.error();
+    }
+    const std::vector<token_hash>& doomed = *read;
     std::size_t deleted = 0;
     for (std::size_t first = 0; first < doomed.size(); first += revoked_per_purge_write) {
         const auto chunk =
