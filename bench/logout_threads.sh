@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One logout run on a fresh database, with the server's CPU per logout split by thread (the I/O
-# thread, the SQLite writer, the checkpointer): where a logout's time goes, without a profiler.
+# thread, the SQLite writer, the checkpointer), and its peak RSS (a long run includes purges of
+# the revocation backlog, whose mirror and sorted hashes are the largest memory authd holds).
 # Server on CPU 0, wrk on CPU 1, as in run.sh. AUTHD=path compares another build.
 #
 # usage: bench/logout_threads.sh [--sessions N] [--seconds N] [--connections N] [--no-build]
@@ -41,7 +42,9 @@ thread_ticks() { # "TID TICKS" for every thread of the server
 thread_ticks >"$work/before"
 line=$(run_wrk "$AUTHD_PID" logout.lua "$AUTHD_URL/auth/logout" "$seconds" "$connections" "$work/tokens.txt")
 thread_ticks >"$work/after"
+peak_kib=$(awk '/VmHWM/ {print $2}' /proc/"$AUTHD_PID"/status)
 echo "$line"
+echo "server peak RSS: $((peak_kib / 1024)) MiB"
 requests=$(field "$line" requests)
 join "$work/before" "$work/after" | awk -v n="$requests" -v hz="$(getconf CLK_TCK)" \
     '{ us = ($3 - $2) * 1e6 / hz; if (us > 0) printf "thread %s: %.1f us per logout\n", $1, us / (n > 0 ? n : 1) }'

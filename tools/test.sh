@@ -21,6 +21,7 @@ if [[ " ${presets[*]} " == *" release "* ]]; then
     echo "== bench: 2-second smoke run of the runner (no timing is checked)"
     bench/run.sh --seconds 2 --repeat 1 --sessions 150000 --no-build
     bench/logout_threads.sh --sessions 20000 --seconds 1 --no-build
+    bench/purge_cost.sh --sessions 20000 --backlogs "5000" --no-build
 fi
 if [ $# -eq 0 ]; then
     echo "== fuzz: each libFuzzer target for 60 s (clang, ASan + UBSan; see fuzz/README.md)"

@@ -11,9 +11,9 @@ namespace authd::storage::sqlite {
 namespace {
 
 // Sorts token hashes in place, which their being SHA-256 outputs (uniform) makes cheap: one
-// American-flag pass puts them into 256 buckets by their first byte, then each bucket (≈ 400
-// hashes at a backlog of 100k) is sorted on its own. In place, because the purge sorts a whole
-// backlog: a second array of it (3 MB at 100k) would be the largest allocation authd makes.
+// American-flag pass puts them into 256 buckets by their first byte, then each bucket (≈ 1,000
+// hashes at a backlog of 250k) is sorted on its own. In place, because the purge sorts a whole
+// backlog: a second array of it (8 MB at 250k) would be the largest allocation authd makes.
 void sort_uniform_hashes(std::vector<session::token_hash>& hashes)
 {
     constexpr std::size_t buckets = 256;
