@@ -93,6 +93,9 @@ void revocation_table::erase_all_through(std::int64_t through)
             ++kept;
         }
     }
+    if (kept == size_) {
+        return;  // nothing numbered that low (what forget_purged usually finds after a purge)
+    }
     rebuild(capacity_for(kept), through);
 }
 
