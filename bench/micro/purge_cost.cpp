@@ -9,22 +9,22 @@
 //
 // usage: purge_cost SEEDED_DB TOKENS_FILE WORK_DIR BACKLOG...   (bench/purge_cost.sh runs it)
 #include "core/async.hpp"
+#include "process_cpu.hpp"
 #include "session/token.hpp"
 #include "storage/sqlite/database.hpp"
 #include "storage/sqlite/stores.hpp"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include <sys/resource.h>
-
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -33,14 +33,6 @@ namespace {
 using namespace authd;
 using storage::sqlite::connection;
 using storage::sqlite::database;
-
-double cpu_seconds()
-{
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
 
 template <class T>
 T run(boost::asio::io_context& ioc, task<T> t)
@@ -83,8 +75,13 @@ int main(int argc, char** argv)
     const std::filesystem::path seeded = argv[1];
     const std::string tokens = argv[2];
     const std::filesystem::path work = argv[3];
+    std::vector<std::size_t> backlogs;
     for (int i = 4; i < argc; ++i) {
-        const auto backlog = static_cast<std::size_t>(std::atol(argv[i]));
+        backlogs.push_back(static_cast<std::size_t>(std::atol(argv[i])));
+    }
+    // Read once: every run revokes a prefix of the same sessions.
+    const auto all_hashes = first_hashes(tokens, *std::max_element(backlogs.begin(), backlogs.end()));
+    for (const std::size_t backlog : backlogs) {
         const std::filesystem::path copy = work / "purge.db";
         std::filesystem::remove(copy);
         std::filesystem::remove(copy.string() + "-wal");
@@ -93,11 +90,11 @@ int main(int argc, char** argv)
         if (std::filesystem::exists(seeded.string() + "-wal")) {  // a store not checkpointed at exit
             std::filesystem::copy_file(seeded.string() + "-wal", copy.string() + "-wal");
         }
-        const auto hashes = first_hashes(tokens, backlog);
-        if (hashes.size() < backlog) {
+        if (all_hashes.size() < backlog) {
             std::fprintf(stderr, "the token file has fewer than %zu sessions\n", backlog);
             return 1;
         }
+        const std::span<const session::token_hash> hashes(all_hashes.data(), backlog);
         std::string error;
         auto db = database::open(copy.string(), error);
         if (!db) {
@@ -118,12 +115,12 @@ int main(int argc, char** argv)
             std::fprintf(stderr, "revoking failed: %s\n", revoked.error().message().c_str());
             return 1;
         }
-        const double cpu_before = cpu_seconds();
+        const double cpu_before = process_cpu_seconds();
         const auto wall_before = std::chrono::steady_clock::now();
         const auto purged = run(ioc, sessions.purge_revoked());
         const double wall =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count();
-        const double cpu = cpu_seconds() - cpu_before;
+        const double cpu = process_cpu_seconds() - cpu_before;
         if (!purged || *purged != backlog) {
             std::fprintf(stderr, "the purge failed or missed rows\n");
             return 1;

@@ -10,10 +10,9 @@
 //
 // usage: [APPEND=1] [SAVEPOINT=1] sqlite_logout_floor DIR [SESSIONS [BATCH...]]
 // (run it pinned: taskset -c 0)
+#include "process_cpu.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/migrations.hpp"
-
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <array>
@@ -29,14 +28,6 @@ namespace {
 
 using namespace authd::storage::sqlite;
 using hash = std::array<std::uint8_t, 32>;
-
-double cpu_seconds()
-{
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
 
 bool run(connection& c, const char* sql)
 {
@@ -118,7 +109,7 @@ int main(int argc, char** argv)
     std::size_t next = 0;
     for (const int batch : batches) {
         const std::size_t logouts = std::min<std::size_t>(hashes.size() - next, batch == 1 ? 3000 : 60000);
-        const double cpu_before = cpu_seconds();
+        const double cpu_before = process_cpu_seconds();
         const auto wall_before = std::chrono::steady_clock::now();
         std::size_t done = 0;
         while (done < logouts) {
@@ -155,7 +146,7 @@ int main(int argc, char** argv)
         }
         const double wall =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count();
-        const double cpu = cpu_seconds() - cpu_before;
+        const double cpu = process_cpu_seconds() - cpu_before;
         std::printf(
             "RESULT batch=%d logouts=%zu logouts_per_s=%.0f wall_us_per_logout=%.1f cpu_us_per_logout=%.1f\n",
             batch, logouts, static_cast<double>(logouts) / wall, wall * 1e6 / static_cast<double>(logouts),
@@ -164,7 +155,7 @@ int main(int argc, char** argv)
     if (append) {
         // The deferred half of the append design: the purge deletes every revoked session row in
         // one transaction, in key order, and empties the revocation log.
-        const double cpu_before = cpu_seconds();
+        const double cpu_before = process_cpu_seconds();
         const auto wall_before = std::chrono::steady_clock::now();
         const char* chunk_env = std::getenv("PURGE_CHUNK");
         const long chunk = chunk_env != nullptr ? std::atol(chunk_env) : 1'000'000'000;
@@ -194,7 +185,7 @@ int main(int argc, char** argv)
         run(*c, "PRAGMA wal_checkpoint(TRUNCATE)");
         const double wall =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count();
-        const double cpu = cpu_seconds() - cpu_before;
+        const double cpu = process_cpu_seconds() - cpu_before;
         std::printf("RESULT purge rows=%lld wall_us_per_row=%.1f cpu_us_per_row=%.1f\n", purged,
                     wall * 1e6 / static_cast<double>(purged), cpu * 1e6 / static_cast<double>(purged));
     }
