@@ -61,17 +61,18 @@ std::optional<std::int64_t> revocation_table::find(const session::token_hash& ha
 
 void revocation_table::insert_or_assign(const session::token_hash& hash, std::int64_t seq)
 {
+    const key k = key_of(hash);
+    std::size_t i = probe(k);
+    if (slots_[i].seq != 0) {
+        slots_[i].seq = seq;  // present (overlapping catch-ups load a row twice): no growth
+        return;
+    }
     if ((size_ + 1) * 4 > capacity() * 3) {
         rebuild(capacity() * 2);
+        i = probe(k);
     }
-    const key k = key_of(hash);
-    slot& s = slots_[probe(k)];
-    if (s.seq == 0) {
-        s.key0 = k.k0;
-        s.key1 = k.k1;
-        ++size_;
-    }
-    s.seq = seq;
+    slots_[i] = slot{.key0 = k.k0, .key1 = k.k1, .seq = seq};
+    ++size_;
 }
 
 bool revocation_table::erase_through(const session::token_hash& hash, std::int64_t through)

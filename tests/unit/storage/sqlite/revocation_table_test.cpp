@@ -54,6 +54,26 @@ TEST(RevocationTable, FindsWhatWasAddedWithItsNumber)
     EXPECT_EQ(table.size(), 1U);
 }
 
+TEST(RevocationTable, RenumberingWhatIsPresentNeverGrowsTheArray)
+{
+    // Two catch-ups that overlap load the same rows, and both add them: at the growth threshold
+    // the second must not double the array.
+    std::mt19937_64 rng(6);
+    revocation_table table;
+    std::vector<session::token_hash> hashes;
+    for (std::int64_t seq = 1; seq <= 768; ++seq) {  // three quarters of the smallest array
+        hashes.push_back(random_hash(rng));
+        table.insert_or_assign(hashes.back(), seq);
+    }
+    ASSERT_EQ(table.capacity(), 1024U);
+    for (const auto& h : hashes) {
+        table.insert_or_assign(h, 1000);
+    }
+    EXPECT_EQ(table.capacity(), 1024U);
+    EXPECT_EQ(table.size(), 768U);
+    EXPECT_EQ(table.find(hashes.front()), std::optional<std::int64_t>{1000});
+}
+
 TEST(RevocationTable, ErasesOnlyWhatIsNumberedUpToTheLimit)
 {
     std::mt19937_64 rng(2);
