@@ -61,7 +61,7 @@ std::optional<bool> json_body::optional_bool(std::string_view key, bool fallback
                                              std::vector<field_error>& errors) const
 {
     const auto* value = object_.if_contains(key);
-    if (value == nullptr || value->is_null()) {
+    if (value == nullptr) {
         return fallback;
     }
     if (!value->is_bool()) {

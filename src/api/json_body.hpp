@@ -21,7 +21,8 @@ public:
 
     // The string at `key`, or nullopt (and an error naming `key`) when missing or not a string.
     std::optional<std::string> required_string(std::string_view key, std::vector<field_error>& errors) const;
-    // The boolean at `key`, `fallback` when absent or null, nullopt (and an error) when not a boolean.
+    // The boolean at `key`, `fallback` when absent, nullopt (and an error) when anything else, null
+    // included (a `bool = false` field of the plan's models refuses null too).
     std::optional<bool> optional_bool(std::string_view key, bool fallback,
                                       std::vector<field_error>& errors) const;
 

@@ -30,8 +30,8 @@ public:
 
 private:
     // The statuses authd answers with; anything else is counted as status="other".
-    static constexpr std::array<unsigned, 18> statuses{200, 201, 204, 301, 304, 400, 401, 403, 404,
-                                                       405, 408, 413, 415, 422, 429, 431, 500, 503};
+    static constexpr std::array<unsigned, 19> statuses{200, 201, 204, 301, 304, 400, 401, 403, 404, 405,
+                                                       408, 409, 413, 415, 422, 429, 431, 500, 503};
     struct per_route {
         std::array<std::atomic<std::uint64_t>, statuses.size() + 1> by_status{};
         metrics::histogram latency;

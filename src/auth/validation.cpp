@@ -1,7 +1,9 @@
 #include "auth/validation.hpp"
 
+#include <locale.h>
+#include <wctype.h>
+
 #include <algorithm>
-#include <cctype>
 
 namespace authd::auth {
 namespace {
@@ -11,9 +13,93 @@ constexpr std::size_t max_password_chars = 1024;
 constexpr std::size_t max_email_length = 254;  // RFC 5321 path limit
 constexpr std::size_t max_local_part_length = 64;
 
-bool is_space(char c)
+// One code point of valid UTF-8 (the JSON decoder has already rejected anything else), and its
+// length in bytes.
+struct code_point {
+    char32_t value;
+    std::size_t length;
+};
+
+code_point decode_at(std::string_view s, std::size_t i)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    const auto byte = [&](std::size_t k) {
+        return static_cast<char32_t>(static_cast<unsigned char>(s[i + k]));
+    };
+    const char32_t lead = byte(0);
+    const std::size_t length = lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+    if (i + length > s.size()) {
+        return {lead, 1};  // cannot happen on decoded JSON; never read past the end anyway
+    }
+    switch (length) {
+        case 1: return {lead, 1};
+        case 2: return {((lead & 0x1f) << 6) | (byte(1) & 0x3f), 2};
+        case 3: return {((lead & 0x0f) << 12) | ((byte(1) & 0x3f) << 6) | (byte(2) & 0x3f), 3};
+        default:
+            return {
+                ((lead & 0x07) << 18) | ((byte(1) & 0x3f) << 12) | ((byte(2) & 0x3f) << 6) | (byte(3) & 0x3f),
+                4};
+    }
+}
+
+void encode(char32_t c, std::string& out)
+{
+    if (c < 0x80) {
+        out += static_cast<char>(c);
+    } else if (c < 0x800) {
+        out += static_cast<char>(0xc0 | (c >> 6));
+        out += static_cast<char>(0x80 | (c & 0x3f));
+    } else if (c < 0x10000) {
+        out += static_cast<char>(0xe0 | (c >> 12));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+        out += static_cast<char>(0x80 | (c & 0x3f));
+    } else {
+        out += static_cast<char>(0xf0 | (c >> 18));
+        out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+        out += static_cast<char>(0x80 | (c & 0x3f));
+    }
+}
+
+// Whitespace as Python's str.isspace() has it (the plan's normalization is str.strip()): ASCII's,
+// the C1 "next line", and Unicode's space separators and line and paragraph separators, no-break
+// spaces included. glibc's iswspace leaves the no-break ones out, so the list is spelled here.
+bool is_space(char32_t c)
+{
+    return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20) || c == 0x85 || c == 0xa0 || c == 0x1680 ||
+           (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f ||
+           c == 0x3000;
+}
+
+// The string without the whitespace at either end.
+std::string_view trim(std::string_view s)
+{
+    std::size_t begin = 0;
+    while (begin < s.size()) {
+        const auto cp = decode_at(s, begin);
+        if (!is_space(cp.value)) {
+            break;
+        }
+        begin += cp.length;
+    }
+    std::size_t end = begin;
+    for (std::size_t i = begin; i < s.size();) {
+        const auto cp = decode_at(s, i);
+        i += cp.length;
+        if (!is_space(cp.value)) {
+            end = i;
+        }
+    }
+    return s.substr(begin, end - begin);
+}
+
+// Unicode's simple lower-case mapping, from glibc's C.UTF-8 locale (built into glibc since 2.35).
+char32_t to_lower(char32_t c)
+{
+    if (c < 0x80) {
+        return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+    }
+    static const locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t{});
+    return utf8 == locale_t{} ? c : static_cast<char32_t>(towlower_l(static_cast<wint_t>(c), utf8));
 }
 
 // Characters, not bytes (the JSON decoder has already rejected invalid UTF-8).
@@ -27,14 +113,14 @@ std::size_t utf8_length(std::string_view s)
 
 std::string normalize_email(std::string_view email)
 {
-    while (!email.empty() && is_space(email.front())) {
-        email.remove_prefix(1);
+    const std::string_view trimmed = trim(email);
+    std::string out;
+    out.reserve(trimmed.size());
+    for (std::size_t i = 0; i < trimmed.size();) {
+        const auto cp = decode_at(trimmed, i);
+        encode(to_lower(cp.value), out);
+        i += cp.length;
     }
-    while (!email.empty() && is_space(email.back())) {
-        email.remove_suffix(1);
-    }
-    std::string out(email);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
     return out;
 }
 
@@ -63,6 +149,13 @@ std::optional<std::string_view> email_problem(std::string_view e)
     if (bad_char) {
         return "must be a valid email address";
     }
+    for (std::size_t i = 0; i < e.size();) {
+        const auto cp = decode_at(e, i);
+        if (is_space(cp.value) || (cp.value >= 0x80 && cp.value <= 0x9f)) {  // and the C1 controls
+            return "must be a valid email address";
+        }
+        i += cp.length;
+    }
     return std::nullopt;
 }
 
@@ -75,7 +168,7 @@ std::optional<std::string_view> password_problem(std::string_view password)
     if (length > max_password_chars) {
         return "must be at most 1024 characters";
     }
-    if (std::all_of(password.begin(), password.end(), is_space)) {
+    if (trim(password).empty()) {
         return "must not be only whitespace";
     }
     return std::nullopt;

@@ -13,7 +13,7 @@ std::string_view content_type_for(std::string_view url)
         {".html", "text/html; charset=utf-8"},
         {".js", "text/javascript; charset=utf-8"},
         {".css", "text/css; charset=utf-8"},
-        {".json", "application/json"},
+        {".json", "application/json; charset=utf-8"},
         {".png", "image/png"},
         {".svg", "image/svg+xml"},
         {".ico", "image/x-icon"},

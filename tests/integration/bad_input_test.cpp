@@ -92,6 +92,8 @@ TEST(BadInput, WrongTypesGet422)
     expect_validation_error(
         post_raw_json(client, "/auth/login",
                       R"({"email": "a@example.com", "password": "xxxxxxxx", "remember_me": "yes"})"));
+    expect_validation_error(post_raw_json(
+        client, "/auth/login", R"({"email": "a@example.com", "password": "xxxxxxxx", "remember_me": null})"));
     expect_still_serving(client);
 }
 
@@ -120,6 +122,25 @@ TEST(BadInput, DuplicateEmailAfterNormalizationGets409)
     EXPECT_EQ(res.status, 409) << res.body;
     EXPECT_EQ(res.error_code(), "EMAIL_TAKEN");
     EXPECT_EQ(log_in(client, shouted).status, 200) << "login normalizes the email too";
+}
+
+// Trimming and lower-casing are Unicode's, as the plan's Python str.strip() and str.lower() are:
+// a no-break space in front or a capital Ü does not make a second account.
+TEST(BadInput, DuplicateNonAsciiEmailAfterNormalizationGets409)
+{
+    server_process server;
+    http_client client(server.port());
+    const std::string email = "\u00fc-" + unique_email();  // ü-user-…@…
+    ASSERT_EQ(register_user(client, email).status, 201);
+    for (const std::string& same : {"\u00dc" + email.substr(2), "\u00a0" + email + "\u3000"}) {
+        const auto res = register_user(client, same);
+        EXPECT_EQ(res.status, 409) << same << ": " << res.body;
+        EXPECT_EQ(res.error_code(), "EMAIL_TAKEN");
+    }
+    EXPECT_EQ(log_in(client, "\u00dc" + email.substr(2)).status, 200) << "login normalizes the email too";
+    expect_validation_error(
+        register_user(client, unique_email(), "\u00a0\u00a0\u00a0\u00a0\u3000\u3000\u3000\u3000"));
+    expect_still_serving(client);
 }
 
 TEST(BadInput, NonJsonContentTypeOnRegisterGets422)

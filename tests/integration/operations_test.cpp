@@ -113,6 +113,7 @@ TEST(Metrics, ExpositionCountsRequestsLoginsAndEachKindOfLogout)
     const session_handle c = log_in_ok(client, a.email);
     const session_handle d = log_in_ok(client, a.email);
     ASSERT_EQ(log_in(client, a.email, "wrong password!").status, 401);
+    ASSERT_EQ(register_user(client, a.email).status, 409);
 
     // One of each kind: another session by id, the other devices, this one, everywhere.
     const std::string b_id = std::string(me(client, b).json().at("session").at("id").as_string());
@@ -141,6 +142,9 @@ TEST(Metrics, ExpositionCountsRequestsLoginsAndEachKindOfLogout)
         sample(text,
                R"(authd_http_requests_total{method="DELETE",route="/auth/sessions/{id}",status="204"})"),
         1);
+    EXPECT_EQ(sample(text, R"(authd_http_requests_total{method="POST",route="/auth/register",status="409"})"),
+              1)
+        << "every status authd answers with is a series of its own, none is \"other\"";
     EXPECT_EQ(
         sample(text, R"(authd_http_request_duration_seconds_count{method="POST",route="/auth/logout"})"), 2);
     EXPECT_EQ(
@@ -198,7 +202,8 @@ TEST(OpenApi, DocumentIsServedAsJsonAndNamesEveryEndpoint)
     http_client client(server.port());
     const auto res = client.get("/openapi.json");
     ASSERT_EQ(res.status, 200);
-    EXPECT_EQ(res.header("Content-Type").value_or(""), "application/json");
+    EXPECT_EQ(res.header("Content-Type").value_or(""), "application/json; charset=utf-8")
+        << "JSON out is always declared UTF-8 (API.md, Conventions)";
     const auto doc = res.json();
     ASSERT_TRUE(doc.is_object());
     EXPECT_EQ(doc.at("openapi").as_string().subview().substr(0, 4), "3.1.");
