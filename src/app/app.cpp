@@ -65,7 +65,8 @@ std::string endpoint_text(const net::ip::tcp::endpoint& e)
 }
 
 // Deletes expired (and lazily deleted, ended) sessions every `interval`, or sooner when the
-// store says too much waits for it, until the timer is cancelled.
+// store says too much waits for it, until the timer is cancelled. In the seconds between, the rows
+// of sessions just ended are deleted when there are few of them (session_store::delete_recently_ended).
 task<void> purge_expired_sessions(session::session_service& sessions, net::steady_timer& timer,
                                   std::chrono::milliseconds interval)
 {
@@ -84,6 +85,8 @@ task<void> purge_expired_sessions(session::session_service& sessions, net::stead
                 if (!purged) {
                     log::error("ended-session purge failed", {{"error", purged.error().message()}});
                 }
+            } else if (const auto deleted = co_await sessions.delete_recently_ended(); !deleted) {
+                log::error("ended-session delete failed", {{"error", deleted.error().message()}});
             }
             continue;
         }

@@ -51,6 +51,8 @@ public:
     task<result<std::size_t>> purge_expired(sys_ms now, sys_ms idle_cutoff) override;
     bool purge_due() const override { return inner_.purge_due(); }
     task<result<std::size_t>> purge_revoked() override;
+    // Its entries stay: the rows it deletes are of revoked sessions, which the cache refuses anyway.
+    task<result<std::size_t>> delete_recently_ended() override { return inner_.delete_recently_ended(); }
     task<result<std::uint64_t>> count_live(sys_ms now, sys_ms idle_cutoff) override;
     task<result<void>> ping() override;
 

@@ -51,6 +51,7 @@ public:
     task<result<std::size_t>> purge_expired();
     // The store's ended sessions, when it deletes them lazily (session_store::purge_revoked).
     task<result<std::size_t>> purge_revoked() { return store_.purge_revoked(); }
+    task<result<std::size_t>> delete_recently_ended() { return store_.delete_recently_ended(); }
     // Sessions authenticate() would accept now (the sessions-active gauge).
     task<result<std::uint64_t>> count_live();
 

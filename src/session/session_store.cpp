@@ -41,6 +41,11 @@ task<result<std::size_t>> session_store::purge_revoked()
     co_return std::size_t{0};
 }
 
+task<result<std::size_t>> session_store::delete_recently_ended()
+{
+    co_return std::size_t{0};
+}
+
 task<result<bool>> session_store::revoked(token_hash, std::uint64_t)
 {
     co_return errc::internal_error;  // a cache asks only a store that has a revocation marker

@@ -80,6 +80,12 @@ public:
     // Deletes what remains of the ended sessions purge_due() counts, without the expiry scan of
     // purge_expired(); returns how many. Nothing to do for a backend that deletes at once.
     virtual task<result<std::size_t>> purge_revoked();
+    // Deletes the rows of the sessions ended since the last call when they are few, so that a
+    // backend that deletes lazily still removes an ended session's row soon after its logout under
+    // ordinary load (more wait for the purges above). It forgets no revocation, so a cache in front
+    // of the store keeps its entries. Returns how many rows it deleted; nothing to do for a backend
+    // that deletes at once.
+    virtual task<result<std::size_t>> delete_recently_ended();
 
     // How many sessions are live at `now` (not past their absolute expiry, and remember-me or seen
     // after `idle_cutoff`): the sessions-active gauge of GET /metrics. May scan the whole store, so

@@ -282,6 +282,24 @@ TEST(Sessions, LoggedOutSessionRowsAreDeletedByThePurge)
     EXPECT_EQ(me(client, kept).status, 200);
 }
 
+TEST(Sessions, ALoggedOutSessionRowIsDeletedWithinSecondsWithoutWaitingForThePurge)
+{
+    // API.md: logout deletes the session from the store. The revocation makes it dead at once;
+    // under ordinary load its row follows within about a second, not at the next purge (1 h here).
+    server_process server({"--purge-interval", "1h"});
+    http_client client(server.port());
+    const session_handle s = new_session(client);
+    const session_handle kept = new_session(client);
+    ASSERT_EQ(count_session_rows(server.db_path()), 2);
+    ASSERT_EQ(log_out(client, s).status, 200);
+    EXPECT_EQ(count_sessions(server.db_path()), 1) << "revoked before the answer";
+    EXPECT_EQ(poll_until(
+                  5s, [&] { return count_session_rows(server.db_path()); }, 1),
+              1);
+    EXPECT_EQ(me(client, s).status, 401);
+    EXPECT_EQ(me(client, kept).status, 200);
+}
+
 TEST(Sessions, ExpiredSessionIsNotListedAmongTheDevices)
 {
     server_process server({"--session-idle", "2s", "--purge-interval", "1h"});

@@ -508,6 +508,42 @@ task<result<bool>> sqlite_session_store::revoked(token_hash hash, std::uint64_t 
     return ready(result<bool>(mirror.contains(hash)));
 }
 
+task<result<std::size_t>> sqlite_session_store::delete_recently_ended()
+{
+    if (db_.revocations().watermark() <= ended_rows_deleted_through_) {
+        co_return std::size_t{0};  // no revocation this process knows of is newer: no write at all
+    }
+    struct outcome {
+        std::int64_t through = 0;
+        std::size_t deleted = 0;
+    };
+    task<result<outcome>> write =
+        db_.write([from = ended_rows_deleted_through_](connection& c) -> result<outcome> {
+            statement newest = c.query("SELECT coalesce(max(seq), 0) FROM revocations");
+            if (newest.step() != SQLITE_ROW) {
+                return storage_failure(c, "read revocations");
+            }
+            const std::int64_t through = newest.column_int(0);
+            if (through <= from || through - from > quiet_ends) {
+                return outcome{.through = through, .deleted = 0};  // nothing new, or a storm's
+            }
+            statement del = c.query(
+                "DELETE FROM sessions WHERE token_hash IN "
+                "(SELECT token_hash FROM revocations WHERE seq > ? AND seq <= ?)");
+            del.bind(1, from).bind(2, through);
+            if (del.step() != SQLITE_DONE) {
+                return storage_failure(c, "delete ended sessions");
+            }
+            return outcome{.through = through, .deleted = static_cast<std::size_t>(c.changes())};
+        });
+    const result<outcome> done = co_await std::move(write);
+    if (!done) {
+        co_return done.error();
+    }
+    ended_rows_deleted_through_ = std::max(ended_rows_deleted_through_, done->through);
+    co_return done->deleted;
+}
+
 task<result<std::uint64_t>> sqlite_session_store::count_live(sys_ms now, sys_ms idle_cutoff)
 {
     // A full scan (tens of milliseconds at a million sessions): on the background reader thread.

@@ -44,6 +44,14 @@ public:
     bool purge_due() const override;
     // Deletes the revoked sessions (by key, in key order) and their revocations.
     task<result<std::size_t>> purge_revoked() override;
+    // Deletes the rows of the revocations numbered since the last call, in one write, when there
+    // are at most `quiet_ends` of them; more are left to the purges (a storm, where the deferred,
+    // in-key-order delete is what keeps a logout cheap). The revocations and the mirror stay as
+    // they are until a purge drops them.
+    task<result<std::size_t>> delete_recently_ended() override;
+    // delete_recently_ended() deletes at most this many rows at a time, a millisecond or two of
+    // random leaf writes on the writer: called every second, it keeps up with 32 logouts a second.
+    static constexpr std::int64_t quiet_ends = 32;
     task<result<std::uint64_t>> count_live(sys_ms now, sys_ms idle_cutoff) override;
     task<result<void>> ping() override;
     std::optional<std::uint64_t> revocation_marker() const override { return db_.revocation_marker(); }
@@ -79,6 +87,9 @@ private:
     database& db_;
     std::size_t purge_backlog_;
     std::function<void()> before_forgetting_;
+    // Every revocation numbered up to this had its row deleted by delete_recently_ended(), or was
+    // left to the purges (I/O thread only).
+    std::int64_t ended_rows_deleted_through_ = 0;
 };
 
 class sqlite_user_store final : public auth::user_store {

@@ -231,6 +231,64 @@ TEST_F(Revocations, ThePurgeOfRevokedSessionsDeletesOnlyTheirRowsAndEveryMirrorF
     EXPECT_FALSE(second.remove(ended.hash));
 }
 
+// Under ordinary load a logged-out session's row does not wait a purge interval for its delete.
+TEST_F(Revocations, TheRowsOfAFewEndedSessionsAreDeletedSoonWhileTheirRevocationsStay)
+{
+    const auto ended = stored();
+    const auto also_ended = stored();
+    const auto kept = stored();
+    ASSERT_TRUE(first.remove(ended.hash));
+    ASSERT_TRUE(first.remove(also_ended.hash));
+
+    const auto deleted = run(first.ioc, first.sessions->delete_recently_ended());
+    ASSERT_TRUE(deleted) << deleted.error().message();
+    EXPECT_EQ(*deleted, 2U);
+    EXPECT_EQ(session_rows(), 1);
+    EXPECT_EQ(revocation_rows(), 2) << "the revocations wait for the purge";
+    EXPECT_EQ(first.db->revocations().size(), 2U) << "and the mirror forgets nothing, so no cache is dropped";
+    EXPECT_FALSE(first.find(ended.hash));
+    EXPECT_FALSE(second.find(also_ended.hash));
+    EXPECT_TRUE(second.find(kept.hash));
+    EXPECT_FALSE(first.remove(ended.hash)) << "still ended: a second logout finds nothing";
+
+    const auto again = run(first.ioc, first.sessions->delete_recently_ended());
+    ASSERT_TRUE(again);
+    EXPECT_EQ(*again, 0U) << "nothing ended since";
+
+    // The purge still drops the revocations and empties the mirrors.
+    const auto purged = run(first.ioc, first.sessions->purge_revoked());
+    ASSERT_TRUE(purged) << purged.error().message();
+    EXPECT_EQ(*purged, 0U) << "their rows were already gone";
+    EXPECT_EQ(revocation_rows(), 0);
+    EXPECT_EQ(first.db->revocations().size(), 0U);
+    EXPECT_TRUE(first.find(kept.hash));
+}
+
+// A storm of logouts keeps the cheap path: its rows are deleted later, in key order, by the purges.
+TEST_F(Revocations, TheRowsOfAStormOfEndsAreLeftToThePurge)
+{
+    const auto storm = static_cast<int>(sqlite_session_store::quiet_ends) + 1;
+    for (int i = 0; i < storm; ++i) {
+        ASSERT_TRUE(first.remove(stored().hash));
+    }
+    const auto deleted = run(first.ioc, first.sessions->delete_recently_ended());
+    ASSERT_TRUE(deleted) << deleted.error().message();
+    EXPECT_EQ(*deleted, 0U);
+    EXPECT_EQ(session_rows(), storm);
+
+    // Once it is over, a lone logout's row goes soon again; the storm's rows still wait.
+    const auto lone = stored();
+    ASSERT_TRUE(first.remove(lone.hash));
+    const auto after = run(first.ioc, first.sessions->delete_recently_ended());
+    ASSERT_TRUE(after);
+    EXPECT_EQ(*after, 1U);
+    EXPECT_EQ(session_rows(), storm);
+    const auto purged = run(first.ioc, first.sessions->purge_revoked());
+    ASSERT_TRUE(purged);
+    EXPECT_EQ(*purged, static_cast<std::size_t>(storm));
+    EXPECT_EQ(session_rows(), 0);
+}
+
 TEST_F(Revocations, ABacklogLargerThanOneWriteIsPurgedWholeByBothPurges)
 {
     // More revoked sessions than one delete write and one revocation drop take (64 and 1,024):
