@@ -88,7 +88,7 @@ private:
     std::size_t purge_backlog_;
     std::function<void()> before_forgetting_;
     // Every revocation numbered up to this had its row deleted by delete_recently_ended(), or was
-    // left to the purges (I/O thread only).
+    // left to the purges. Only the purge loop calls it, one call at a time.
     std::int64_t ended_rows_deleted_through_ = 0;
 };
 
