@@ -28,6 +28,40 @@ std::string authority_of(std::string_view origin)
     return std::string(authority);
 }
 
+// A host (an IPv6 literal in brackets) and at most one port of 1 to 5 digits, as a browser
+// serializes an origin; "host:8080:80" would otherwise lose its ":80" as a default port.
+bool well_formed_authority(std::string_view authority)
+{
+    std::string_view port;
+    if (authority.front() == '[') {
+        const auto close = authority.find(']');
+        if (close == std::string_view::npos) {
+            return false;
+        }
+        const std::string_view after = authority.substr(close + 1);
+        if (!after.empty() && after.front() != ':') {
+            return false;
+        }
+        port = after.empty() ? std::string_view{} : after.substr(1);
+        if (after.size() == 1) {
+            return false;  // "[::1]:" with nothing after the colon
+        }
+    } else {
+        const auto colon = authority.find(':');
+        if (colon == 0) {
+            return false;
+        }
+        if (colon != std::string_view::npos) {
+            port = authority.substr(colon + 1);
+            if (port.empty()) {
+                return false;
+            }
+        }
+    }
+    return port.size() <= 5 &&
+           std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 }  // namespace
 
 bool csrf_token_matches(std::string_view expected, std::string_view provided) noexcept
@@ -49,6 +83,9 @@ std::string origin_of(std::string_view url)
     rest = rest.substr(0, rest.find_first_of("/?#"));
     if (rest.empty() || rest.find('@') != std::string_view::npos) {
         return {};  // no host, or userinfo (never in a browser's Origin; suspicious in a Referer)
+    }
+    if (!well_formed_authority(rest)) {
+        return {};
     }
     return scheme + "://" + lower(rest);
 }

@@ -149,6 +149,15 @@ std::optional<std::string_view> email_problem(std::string_view e)
     if (bad_char) {
         return "must be a valid email address";
     }
+    // A domain label neither starts nor ends with a hyphen (RFC 1035), e.g. "a@-example.com".
+    for (std::size_t begin = 0; begin <= domain.size();) {
+        const auto dot = std::min(domain.find('.', begin), domain.size());
+        const std::string_view label = domain.substr(begin, dot - begin);
+        if (!label.empty() && (label.front() == '-' || label.back() == '-')) {
+            return "must be a valid email address";
+        }
+        begin = dot + 1;
+    }
     for (std::size_t i = 0; i < e.size();) {
         const auto cp = decode_at(e, i);
         if (is_space(cp.value) || (cp.value >= 0x80 && cp.value <= 0x9f)) {  // and the C1 controls

@@ -73,6 +73,23 @@ TEST(OriginOf, RejectsNonHttpSchemesAndMalformedValues)
     EXPECT_EQ(origin_of(""), "");
 }
 
+// An origin's authority is a host and at most one numeric port: anything else is not one a browser
+// sends, and must not pass for the server's own by having a default port stripped off its end.
+TEST(OriginOf, RejectsAMalformedPort)
+{
+    EXPECT_EQ(origin_of("http://127.0.0.1:8080:80"), "");
+    EXPECT_EQ(origin_of("https://example.com:8443:443"), "");
+    EXPECT_EQ(origin_of("https://example.com:"), "");
+    EXPECT_EQ(origin_of("https://example.com:https"), "");
+    EXPECT_EQ(origin_of("https://example.com:123456"), "");
+    EXPECT_EQ(origin_of("https://[::1]:"), "");
+    EXPECT_EQ(origin_of("https://[::1]8443"), "");
+    EXPECT_EQ(origin_of("https://[::1"), "");
+    EXPECT_EQ(origin_of("https://::1"), "");
+    EXPECT_EQ(origin_of("https://[::1]"), "https://[::1]");
+    EXPECT_EQ(origin_of("http://example.com:80"), "http://example.com:80");
+}
+
 const origin_policy own_origin{};
 
 TEST(OriginAllowed, PassesWithoutOriginOrReferer)
@@ -102,6 +119,12 @@ TEST(OriginAllowed, OtherPortOrSchemeDefaultPortIsAnotherOrigin)
     EXPECT_FALSE(origin_allowed(own_origin, "http://example.com", "", "example.com:443"));
     EXPECT_FALSE(origin_allowed(own_origin, "https://example.com", "", "example.com:80"));
     EXPECT_FALSE(origin_allowed(own_origin, "https://example.com:8443", "", "example.com"));
+}
+
+TEST(OriginAllowed, OwnHostWithASecondPortFails)
+{
+    EXPECT_FALSE(origin_allowed(own_origin, "http://127.0.0.1:8080:80", "", "127.0.0.1:8080"));
+    EXPECT_FALSE(origin_allowed(own_origin, "", "https://example.com:443:443/page", "example.com"));
 }
 
 TEST(OriginAllowed, ForeignOriginFails)

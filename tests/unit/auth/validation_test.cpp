@@ -68,6 +68,16 @@ TEST(EmailProblem, RejectsDomainWithoutDot)
     EXPECT_TRUE(email_problem("alice@example..com").has_value());
 }
 
+TEST(EmailProblem, RejectsDomainLabelsThatStartOrEndWithAHyphen)
+{
+    EXPECT_TRUE(email_problem("a@-example.com").has_value());
+    EXPECT_TRUE(email_problem("a@example-.com").has_value());
+    EXPECT_TRUE(email_problem("a@mail.example.-com").has_value());
+    EXPECT_TRUE(email_problem("a@example.com-").has_value());
+    EXPECT_FALSE(email_problem("a@ex-ample.com").has_value());
+    EXPECT_FALSE(email_problem("-a-@example.com").has_value()) << "the local part may";
+}
+
 TEST(EmailProblem, RejectsSpacesAndControlCharacters)
 {
     EXPECT_TRUE(email_problem("alice smith@example.com").has_value());
