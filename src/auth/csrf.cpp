@@ -32,33 +32,25 @@ std::string authority_of(std::string_view origin)
 // serializes an origin; "host:8080:80" would otherwise lose its ":80" as a default port.
 bool well_formed_authority(std::string_view authority)
 {
-    std::string_view port;
+    // Where the port's ':' would be: right after an IPv6 literal's ']', else the first ':'.
+    std::size_t colon = authority.find(':');
     if (authority.front() == '[') {
         const auto close = authority.find(']');
         if (close == std::string_view::npos) {
             return false;
         }
-        const std::string_view after = authority.substr(close + 1);
-        if (!after.empty() && after.front() != ':') {
+        colon = close + 1;
+        if (colon < authority.size() && authority[colon] != ':') {
             return false;
         }
-        port = after.empty() ? std::string_view{} : after.substr(1);
-        if (after.size() == 1) {
-            return false;  // "[::1]:" with nothing after the colon
-        }
-    } else {
-        const auto colon = authority.find(':');
-        if (colon == 0) {
-            return false;
-        }
-        if (colon != std::string_view::npos) {
-            port = authority.substr(colon + 1);
-            if (port.empty()) {
-                return false;
-            }
-        }
+    } else if (colon == 0) {
+        return false;
     }
-    return port.size() <= 5 &&
+    if (colon >= authority.size()) {
+        return true;  // no port
+    }
+    const std::string_view port = authority.substr(colon + 1);
+    return !port.empty() && port.size() <= 5 &&
            std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
