@@ -26,7 +26,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# npm ci when node_modules is missing or older than the lock file.
+# npm ci when node_modules is missing or older than the lock file. The versions in package.json
+# run on Debian 12's Node.js 18: playwright-core stays at 1.61, its last release before it needed
+# Node.js 20.
 js="$(dirname "$0")/js"
 if [ ! -f "$js/node_modules/.package-lock.json" ] || [ "$js/package-lock.json" -nt "$js/node_modules/.package-lock.json" ]; then
     echo "installing npm packages of tools/js"
