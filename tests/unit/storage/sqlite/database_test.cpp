@@ -197,13 +197,25 @@ std::vector<result<int>> run_in_one_transaction(database& db,
                                                 std::vector<std::function<task<result<int>>()>> writes)
 {
     net::io_context ioc;
+    std::promise<void> holding;
     std::promise<void> all_queued;
     std::shared_future<void> queued = all_queued.get_future().share();
-    net::co_spawn(ioc, db.write([queued](connection&) -> result<int> {
+    net::co_spawn(ioc, db.write([&holding, queued](connection&) -> result<int> {
+        holding.set_value();
         queued.wait();
         return 0;
     }),
                   net::detached);
+    // The writes are submitted only once the writer runs the holding write: had it not started
+    // yet, it could take the holding write and the first of them into one transaction, and the
+    // rest into the next.
+    net::co_spawn(
+        ioc,
+        [&holding]() -> task<void> {
+            holding.get_future().wait();
+            co_return;
+        },
+        net::detached);
     std::vector<std::optional<result<int>>> out(writes.size());
     for (std::size_t i = 0; i < writes.size(); ++i) {
         net::co_spawn(ioc, writes[i](), [&out, i](std::exception_ptr e, result<int> r) {
