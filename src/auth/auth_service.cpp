@@ -288,22 +288,40 @@ task<result<password_change_success>> auth_service::change_password(session_reco
     if (!hashed) {
         co_return hashed.error();
     }
-    // The password first: if rotating the sessions then fails, the client gets 500 and can retry
-    // with the new password, and no session outlives a change it was told had succeeded.
-    if (auto updated = co_await users_.update_password_hash(account->id, std::move(*hashed)); !updated) {
-        co_return updated.error();
-    }
+    // The sessions first, in one step that needs this session still live: the session may have
+    // ended during the hashing (a logout, "all devices" from another device, a double submit whose
+    // twin got here first), and then nothing changes and the caller gets 401, as for any request
+    // whose session is gone.
     session::started_session rotated = sessions_.prepare(account->id, current.remember_me, client);
     auto ended = co_await sessions_.store().replace_user_sessions(account->id, current.hash, rotated.record);
     if (!ended) {
-        log::error("session rotation after password change failed", {{"error", ended.error().message()}});
         co_return ended.error();
     }
+    if (!*ended) {
+        co_return errc::not_authenticated;
+    }
+    // Then the password. If that fails, the client gets 500 with the old password still valid and
+    // every session of the user ended: none outlives the change it asked for.
+    if (auto updated = co_await users_.update_password_hash(account->id, std::move(*hashed)); !updated) {
+        log::error("password update after session rotation failed", {{"error", updated.error().message()}});
+        co_return updated.error();
+    }
+    // A login that checked the old password before the update may have started a session since the
+    // rotation: end every session but the new one once more (usually none).
+    std::size_t late = 0;
+    if (auto swept =
+            co_await sessions_.store().remove_user_sessions(account->id, rotated.record.hash, true)) {
+        late = swept->value_or(0);
+    } else {
+        log::error("ending sessions started during a password change failed",
+                   {{"error", swept.error().message()}});
+    }
+    const std::size_t others = **ended + late;
     auto entry =
         event(audit::event_type::password_changed, account->id, client,
-              "Password changed (" + std::to_string(*ended) + " other sessions ended)", rotated.record.hash);
+              "Password changed (" + std::to_string(others) + " other sessions ended)", rotated.record.hash);
     co_await record(std::move(entry));
-    co_return password_change_success{*ended, std::move(rotated)};
+    co_return password_change_success{others, std::move(rotated)};
 }
 
 }  // namespace authd::auth

@@ -69,7 +69,9 @@ public:
     task<result<void>> revoke_session(session_record current, session::token_hash target, client_info client);
     task<result<std::size_t>> revoke_other_sessions(session_record current, client_info client);
 
-    // errc::invalid_credentials for a wrong current password (the session stays).
+    // errc::invalid_credentials for a wrong current password (the session stays);
+    // errc::not_authenticated, with nothing changed, when the session ended while the passwords
+    // were being hashed.
     task<result<password_change_success>> change_password(session_record current,
                                                           std::string current_password,
                                                           std::string new_password, client_info client);

@@ -141,8 +141,9 @@ task<result<std::optional<std::size_t>>> cached_store::remove_user_sessions(std:
     co_return removed;
 }
 
-task<result<std::size_t>> cached_store::replace_user_sessions(std::string user_id, token_hash current,
-                                                              session_record replacement)
+task<result<std::optional<std::size_t>>> cached_store::replace_user_sessions(std::string user_id,
+                                                                             token_hash current,
+                                                                             session_record replacement)
 {
     invalidate(nullptr, &user_id);
     auto replaced = co_await inner_.replace_user_sessions(user_id, current, std::move(replacement));

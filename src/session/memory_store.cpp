@@ -60,16 +60,18 @@ task<result<std::optional<std::size_t>>> memory_store::remove_user_sessions(std:
         erase_user_sessions_locked(user_id, keep_current ? &current : nullptr)};
 }
 
-task<result<std::size_t>> memory_store::replace_user_sessions(std::string user_id, token_hash current,
-                                                              session_record replacement)
+task<result<std::optional<std::size_t>>> memory_store::replace_user_sessions(std::string user_id,
+                                                                             token_hash current,
+                                                                             session_record replacement)
 {
     std::lock_guard lock(mutex_);
-    const auto it = sessions_.find(current);
-    const bool had_current = it != sessions_.end() && it->second.user_id == user_id;
+    if (const auto it = sessions_.find(current); it == sessions_.end() || it->second.user_id != user_id) {
+        co_return std::optional<std::size_t>{};
+    }
     const std::size_t removed = erase_user_sessions_locked(user_id, nullptr);
     const token_hash key = replacement.hash;
     sessions_.insert_or_assign(key, std::move(replacement));
-    co_return removed - (had_current ? 1 : 0);
+    co_return std::optional<std::size_t>{removed - 1};
 }
 
 void memory_store::touch(token_hash hash, sys_ms seen_at)

@@ -17,8 +17,8 @@ public:
     task<result<bool>> remove(token_hash hash) override;
     task<result<std::optional<std::size_t>>> remove_user_sessions(std::string user_id, token_hash current,
                                                                   bool keep_current) override;
-    task<result<std::size_t>> replace_user_sessions(std::string user_id, token_hash current,
-                                                    session_record replacement) override;
+    task<result<std::optional<std::size_t>>> replace_user_sessions(std::string user_id, token_hash current,
+                                                                   session_record replacement) override;
     void touch(token_hash hash, sys_ms seen_at) override;
     task<result<std::size_t>> purge_expired(sys_ms now, sys_ms idle_cutoff) override;
     task<result<std::uint64_t>> count_live(sys_ms now, sys_ms idle_cutoff) override;

@@ -8,7 +8,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <latch>
 #include <optional>
 #include <string>
 #include <thread>
@@ -157,34 +156,21 @@ TEST(Logout, ThirtyTwoConcurrentLogoutsWithOneCookieExactlyOneSucceeds)
         pending.push_back(
             client.prepare({.method = "POST", .target = "/auth/logout", .headers = s.headers(), .body = {}}));
     }
-    std::latch go(n);
-    std::atomic<int> ok{0};
-    std::atomic<int> unauthorized{0};
-    std::atomic<int> other{0};
-    std::vector<std::thread> threads;
-    for (int i = 0; i < n; ++i) {
-        threads.emplace_back([&, i] {
-            go.arrive_and_wait();
-            try {
-                const auto res = pending[static_cast<std::size_t>(i)].finish();
-                if (res.status == 200) {
-                    ++ok;
-                } else if (res.status == 401 && !set_cookies_named(res, "session").empty()) {
-                    ++unauthorized;
-                } else {
-                    ++other;
-                }
-            } catch (const std::exception&) {
-                ++other;
-            }
-        });
+    int ok = 0;
+    int unauthorized = 0;
+    int other = 0;
+    for (const auto& res : finish_together(pending)) {
+        if (res.status == 200) {
+            ++ok;
+        } else if (res.status == 401 && !set_cookies_named(res, "session").empty()) {
+            ++unauthorized;
+        } else {
+            ++other;
+        }
     }
-    for (auto& t : threads) {
-        t.join();
-    }
-    EXPECT_EQ(ok.load(), 1);
-    EXPECT_EQ(unauthorized.load(), n - 1);
-    EXPECT_EQ(other.load(), 0);
+    EXPECT_EQ(ok, 1);
+    EXPECT_EQ(unauthorized, n - 1);
+    EXPECT_EQ(other, 0);
     EXPECT_EQ(me(client, s).status, 401);
     EXPECT_EQ(read_logs(server.db_path(), "USER_LOGOUT").size(), 1U) << "one logout, one audit row";
 }

@@ -5,7 +5,13 @@
 #include "server_process.hpp"
 
 #include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+#include <vector>
 
 namespace authd::test {
 namespace {
@@ -18,6 +24,26 @@ http_response change_password(const http_client& client, const session_handle& s
     return client.post_json("/auth/password",
                             boost::json::object{{"current_password", current}, {"new_password", replacement}},
                             s.headers());
+}
+
+// Whether the answer sets no new session (an expiring cookie, or none).
+bool starts_no_session(const http_response& res)
+{
+    const auto cookies = set_cookies_named(res, "session");
+    return std::all_of(cookies.begin(), cookies.end(), [](const auto& c) { return c.value.empty(); });
+}
+
+// A change written up to its last byte, to be released at a chosen moment.
+pending_request prepared_change(const http_client& client, const session_handle& s,
+                                std::string_view replacement)
+{
+    header_list headers = s.headers();
+    headers.emplace_back("Content-Type", "application/json");
+    return client.prepare({.method = "POST",
+                           .target = "/auth/password",
+                           .headers = std::move(headers),
+                           .body = boost::json::serialize(boost::json::object{
+                               {"current_password", default_password}, {"new_password", replacement}})});
 }
 
 TEST(Password, WrongCurrentPasswordGets401AndTheSessionStays)
@@ -147,6 +173,97 @@ TEST(Password, ChangeWithoutSessionGets401)
         boost::json::object{{"current_password", default_password}, {"new_password", new_password}});
     EXPECT_EQ(res.status, 401) << res.body;
     EXPECT_EQ(res.error_code(), "NOT_AUTHENTICATED");
+}
+
+// A double (or quadruple) submit: all four pass authentication before any has hashed its
+// passwords. Exactly one changes the password; the others find their session ended and change
+// nothing, as concurrent logouts with one cookie do.
+TEST(Password, OfConcurrentChangesWithOneCookieExactlyOneSucceeds)
+{
+    server_process server;
+    http_client client(server.port());
+    const session_handle s = new_session(client);
+
+    constexpr int n = 4;
+    std::vector<pending_request> pending;
+    pending.reserve(n);
+    for (int i = 0; i < n; ++i) {
+        pending.push_back(prepared_change(client, s, "new passphrase number " + std::to_string(i)));
+    }
+    const std::vector<http_response> answers = finish_together(pending);
+    int winner = -1;
+    for (int i = 0; i < n; ++i) {
+        const auto& res = answers[static_cast<std::size_t>(i)];
+        if (res.status == 200) {
+            EXPECT_EQ(winner, -1) << "a second 200: " << res.body;
+            winner = i;
+        } else {
+            EXPECT_EQ(res.status, 401) << res.body;
+            EXPECT_EQ(res.error_code(), "NOT_AUTHENTICATED");
+            EXPECT_TRUE(starts_no_session(res));
+        }
+    }
+    ASSERT_NE(winner, -1) << "no change succeeded";
+    const auto& won = answers[static_cast<std::size_t>(winner)];
+    const auto cookies = set_cookies_named(won, "session");
+    ASSERT_EQ(cookies.size(), 1U);
+    const session_handle rotated =
+        session_for(cookies[0].value, std::string(won.json().at("csrf_token").as_string()));
+    EXPECT_EQ(me(client, rotated).status, 200) << "the winner's new cookie works";
+    EXPECT_EQ(me(client, s).status, 401);
+    for (int i = 0; i < n; ++i) {
+        const auto login = log_in(client, s.email, "new passphrase number " + std::to_string(i));
+        EXPECT_EQ(login.status, i == winner ? 200 : 401) << "password " << i << ": " << login.body;
+    }
+    EXPECT_EQ(log_in(client, s.email, default_password).status, 401);
+    EXPECT_EQ(read_logs(server.db_path(), "PASSWORD_CHANGED").size(), 1U);
+}
+
+// Someone changes the password with a copied cookie; the user sees it and logs out everywhere from
+// another device while the change is still hashing. The change must not hand its sender a new
+// session, nor change the password.
+TEST(Password, AChangeStillHashingWhenItsSessionIsLoggedOutEverywhereChangesNothing)
+{
+    server_process server;
+    http_client client(server.port());
+    const session_handle copied = new_session(client);
+    const session_handle phone = log_in_ok(client, copied.email);
+
+    // Registrations keep both hashing threads busy, so the change, which authenticates at once,
+    // then waits behind them for its hashes: the logout lands in that wait.
+    constexpr int registrations = 8;
+    std::vector<pending_request> busy;
+    for (int i = 0; i < registrations; ++i) {
+        busy.push_back(
+            client.prepare({.method = "POST",
+                            .target = "/auth/register",
+                            .headers = {{"Content-Type", "application/json"}},
+                            .body = boost::json::serialize(boost::json::object{
+                                {"email", unique_email("busy")}, {"password", default_password}})}));
+    }
+    pending_request change = prepared_change(client, copied, new_password);
+    std::vector<std::thread> senders;
+    for (auto& b : busy) {
+        senders.emplace_back([&b] { EXPECT_EQ(b.finish().status, 201); });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    http_response changed;
+    senders.emplace_back([&] { changed = change.finish(); });
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    const auto everywhere = log_out(client, phone, "?all_devices=true");
+    for (auto& t : senders) {
+        t.join();
+    }
+
+    ASSERT_EQ(everywhere.status, 200) << everywhere.body;
+    EXPECT_EQ(everywhere.json().at("sessions_ended").to_number<int>(), 2);
+    EXPECT_EQ(changed.status, 401) << changed.body;
+    EXPECT_EQ(changed.error_code(), "NOT_AUTHENTICATED");
+    EXPECT_TRUE(starts_no_session(changed)) << "no new session cookie";
+    EXPECT_EQ(me(client, copied).status, 401);
+    EXPECT_EQ(log_in(client, copied.email, new_password).status, 401) << "the password did not change";
+    EXPECT_EQ(log_in(client, copied.email, default_password).status, 200);
+    EXPECT_TRUE(read_logs(server.db_path(), "PASSWORD_CHANGED").empty());
 }
 
 }  // namespace

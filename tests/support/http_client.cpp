@@ -15,7 +15,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <latch>
 #include <stdexcept>
+#include <thread>
 #include <tuple>
 
 namespace authd::test {
@@ -337,6 +339,28 @@ pending_request::~pending_request()
     if (fd_ >= 0) {
         ::close(fd_);
     }
+}
+
+std::vector<http_response> finish_together(std::vector<pending_request>& pending)
+{
+    std::vector<http_response> answers(pending.size());
+    std::latch go(static_cast<std::ptrdiff_t>(pending.size()));
+    std::vector<std::thread> threads;
+    threads.reserve(pending.size());
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+        threads.emplace_back([&, i] {
+            go.arrive_and_wait();
+            try {
+                answers[i] = pending[i].finish();
+            } catch (const std::exception&) {
+                answers[i] = http_response{};
+            }
+        });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    return answers;
 }
 
 http_response pending_request::finish()

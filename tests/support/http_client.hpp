@@ -66,6 +66,10 @@ private:
     std::string target_;
 };
 
+// Releases every pending request at the same moment (one thread each) and returns the answers in
+// order; an answer that could not be read (a cut connection) has status 0.
+std::vector<http_response> finish_together(std::vector<pending_request>& pending);
+
 class http_client {
 public:
     explicit http_client(unsigned short port, std::string user_agent = "authd-integration-test/1.0");

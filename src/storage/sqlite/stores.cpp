@@ -292,14 +292,17 @@ task<result<std::optional<std::size_t>>> sqlite_session_store::remove_user_sessi
     });
 }
 
-task<result<std::size_t>> sqlite_session_store::replace_user_sessions(std::string user_id, token_hash current,
-                                                                      session_record replacement)
+task<result<std::optional<std::size_t>>> sqlite_session_store::replace_user_sessions(
+    std::string user_id, token_hash current, session_record replacement)
 {
     return db_.write([user_id = std::move(user_id), current, replacement = std::move(replacement),
-                      &db = db_](connection& c) -> result<std::size_t> {
-        const auto had_current = live_in_transaction(c, db, current, &user_id);
-        if (!had_current) {
-            return had_current.error();
+                      &db = db_](connection& c) -> result<std::optional<std::size_t>> {
+        const auto live = live_in_transaction(c, db, current, &user_id);
+        if (!live) {
+            return live.error();
+        }
+        if (!*live) {
+            return std::optional<std::size_t>{};
         }
         const auto ended = delete_user_sessions(c, db, user_id, nullptr);
         if (!ended) {
@@ -308,7 +311,7 @@ task<result<std::size_t>> sqlite_session_store::replace_user_sessions(std::strin
         if (!insert_session(c, replacement)) {
             return storage_failure(c, "insert session");
         }
-        return *ended - (*had_current ? 1 : 0);
+        return std::optional{*ended - 1};
     });
 }
 

@@ -532,6 +532,76 @@ TEST_F(AuthServiceTest, ChangePasswordEndsOtherSessionsAndRotatesTheCurrentOne)
     EXPECT_TRUE(try_login("alice@example.com", "brand new password").has_value());
 }
 
+// The request authenticated before its session was logged out, and reaches the store after.
+TEST_F(AuthServiceTest, ChangePasswordWhoseSessionEndedWhileItHashedChangesNothing)
+{
+    register_user();
+    const login_success current = login();
+    const login_success other = login();
+    ASSERT_TRUE(run(ioc, service.log_out(current.session.record, false, client)).has_value());
+
+    const auto r = run(
+        ioc, service.change_password(current.session.record, alice_password, "brand new password", client));
+    ASSERT_TRUE(r.has_error());
+    EXPECT_EQ(r.error(), errc::not_authenticated);
+    EXPECT_EQ(memory.size(), 1u) << "no new session";
+    EXPECT_TRUE(session_exists(other.session.record.hash));
+    EXPECT_TRUE(events_of(event_type::password_changed).empty());
+    EXPECT_TRUE(try_login("alice@example.com", alice_password).has_value()) << "the old password still works";
+}
+
+// A double submit: the twin checked the old password while the first change ran, and reaches the
+// store after the first has rotated the sessions.
+TEST_F(AuthServiceTest, OfTwoConcurrentChangesWithOneSessionOnlyOneSucceeds)
+{
+    register_user();
+    const login_success current = login();
+    bool twin_started = false;
+    std::optional<result<password_change_success>> twin;
+    users.before_password_update = [&](std::string) -> task<void> {
+        if (!twin_started) {
+            twin_started = true;
+            twin.emplace(co_await service.change_password(current.session.record, alice_password,
+                                                          "second new password", client));
+        }
+    };
+    const auto first = run(
+        ioc, service.change_password(current.session.record, alice_password, "first new password", client));
+    users.before_password_update = nullptr;
+    ASSERT_TRUE(first.has_value()) << first.error().message();
+    ASSERT_TRUE(twin.has_value());
+    ASSERT_TRUE(twin->has_error());
+    EXPECT_EQ(twin->error(), errc::not_authenticated);
+    EXPECT_TRUE(session_exists(first->session.record.hash)) << "the first change's session stays";
+    EXPECT_EQ(memory.size(), 1u);
+    EXPECT_EQ(events_of(event_type::password_changed).size(), 1u);
+    EXPECT_TRUE(try_login("alice@example.com", "first new password").has_value());
+    EXPECT_TRUE(try_login("alice@example.com", "second new password").has_error());
+}
+
+// A login that checked the old password while the change ran, and started its session after the
+// change had rotated the sessions, does not outlive the change.
+TEST_F(AuthServiceTest, ChangePasswordEndsASessionStartedJustBeforeThePasswordUpdate)
+{
+    register_user();
+    const login_success current = login();
+    session::token_hash late{};
+    users.before_password_update = [&](std::string user_id) -> task<void> {
+        const auto started = sessions.prepare(std::move(user_id), false, client);
+        late = started.record.hash;
+        const auto inserted = co_await memory.insert(started.record);
+        EXPECT_TRUE(inserted.has_value());
+    };
+    const auto r = run(
+        ioc, service.change_password(current.session.record, alice_password, "brand new password", client));
+    users.before_password_update = nullptr;
+    ASSERT_TRUE(r.has_value()) << r.error().message();
+    EXPECT_EQ(r->sessions_ended, 1u);
+    EXPECT_FALSE(session_exists(late));
+    EXPECT_TRUE(session_exists(r->session.record.hash));
+    EXPECT_EQ(memory.size(), 1u);
+}
+
 TEST_F(AuthServiceTest, OldPasswordStopsWorkingAfterAChange)
 {
     register_user();

@@ -130,7 +130,8 @@ TEST_F(CachedStoreTest, ReplacingAUsersSessionsDropsTheOldOnesFromTheCache)
     const auto a = inserted();
     ASSERT_TRUE(find(a.hash).has_value());
     const auto replacement = record_of("user-1");
-    ASSERT_TRUE(run(ioc, cache.replace_user_sessions("user-1", a.hash, replacement)).has_value());
+    const auto replaced = run(ioc, cache.replace_user_sessions("user-1", a.hash, replacement));
+    ASSERT_TRUE(replaced.has_value() && replaced->has_value());
     EXPECT_FALSE(find(a.hash).has_value());
     EXPECT_TRUE(find(replacement.hash).has_value());
 }

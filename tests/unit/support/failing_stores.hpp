@@ -57,11 +57,11 @@ public:
         return fail_removals ? store_failure<std::optional<std::size_t>>()
                              : inner_.remove_user_sessions(std::move(user_id), current, keep_current);
     }
-    task<result<std::size_t>> replace_user_sessions(std::string user_id, session::token_hash current,
-                                                    session::session_record replacement) override
+    task<result<std::optional<std::size_t>>> replace_user_sessions(
+        std::string user_id, session::token_hash current, session::session_record replacement) override
     {
         return fail_removals
-                   ? store_failure<std::size_t>()
+                   ? store_failure<std::optional<std::size_t>>()
                    : inner_.replace_user_sessions(std::move(user_id), current, std::move(replacement));
     }
     void touch(session::token_hash hash, sys_ms seen_at) override { inner_.touch(hash, seen_at); }

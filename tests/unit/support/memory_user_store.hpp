@@ -3,6 +3,7 @@
 
 #include "auth/user.hpp"
 
+#include <functional>
 #include <mutex>
 #include <vector>
 
@@ -44,8 +45,14 @@ public:
         co_return std::optional<auth::user>{};
     }
 
+    // Runs before every password update: lets a test make something happen just before one.
+    std::function<task<void>(std::string user_id)> before_password_update;
+
     task<result<void>> update_password_hash(std::string id, std::string password_hash) override
     {
+        if (before_password_update) {
+            co_await before_password_update(id);
+        }
         std::lock_guard lock(mutex_);
         for (auto& u : users_) {
             if (u.id == id) {

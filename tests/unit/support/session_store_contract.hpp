@@ -275,7 +275,8 @@ TYPED_TEST_P(SessionStoreContract, ReplaceUserSessionsCountsTheOthersAndStoresTh
     const auto ended =
         run(this->ioc, this->store().replace_user_sessions("user-1", current.hash, replacement));
     ASSERT_TRUE(ended.has_value());
-    EXPECT_EQ(*ended, 2u);
+    ASSERT_TRUE(ended->has_value()) << "the current session is live";
+    EXPECT_EQ(**ended, 2u);
     EXPECT_FALSE(this->exists(current.hash));
     EXPECT_FALSE(this->exists(b.hash));
     EXPECT_FALSE(this->exists(c.hash));
@@ -286,32 +287,49 @@ TYPED_TEST_P(SessionStoreContract, ReplaceUserSessionsCountsTheOthersAndStoresTh
     EXPECT_EQ(stored->created_at, replacement.created_at);
 }
 
-TYPED_TEST_P(SessionStoreContract, ReplaceUserSessionsWithAMissingCurrentCountsEverySession)
+TYPED_TEST_P(SessionStoreContract, ReplaceUserSessionsWithAMissingCurrentChangesNothing)
 {
-    this->inserted("user-1");
-    this->inserted("user-1");
+    const auto a = this->inserted("user-1");
+    const auto b = this->inserted("user-1");
     const auto missing = this->make("user-1");
     const auto replacement = this->make("user-1");
     const auto ended =
         run(this->ioc, this->store().replace_user_sessions("user-1", missing.hash, replacement));
     ASSERT_TRUE(ended.has_value());
-    EXPECT_EQ(*ended, 2u);
-    EXPECT_TRUE(this->exists(replacement.hash));
+    EXPECT_FALSE(ended->has_value());
+    EXPECT_TRUE(this->exists(a.hash));
+    EXPECT_TRUE(this->exists(b.hash));
+    EXPECT_FALSE(this->exists(replacement.hash));
 }
 
-TYPED_TEST_P(SessionStoreContract, ReplaceUserSessionsDoesNotCountAnotherUsersSession)
+// A password change whose session was logged out while it hashed: it must not bring a session back.
+TYPED_TEST_P(SessionStoreContract, ReplaceUserSessionsWithAnEndedCurrentChangesNothing)
+{
+    const auto current = this->inserted("user-1");
+    const auto other = this->inserted("user-1");
+    const auto removed = run(this->ioc, this->store().remove(current.hash));
+    ASSERT_TRUE(removed.has_value() && *removed);
+    const auto replacement = this->make("user-1");
+    const auto ended =
+        run(this->ioc, this->store().replace_user_sessions("user-1", current.hash, replacement));
+    ASSERT_TRUE(ended.has_value());
+    EXPECT_FALSE(ended->has_value());
+    EXPECT_TRUE(this->exists(other.hash));
+    EXPECT_FALSE(this->exists(replacement.hash));
+}
+
+TYPED_TEST_P(SessionStoreContract, ReplaceUserSessionsWithAnotherUsersCurrentChangesNothing)
 {
     const auto mine = this->inserted("user-1");
     const auto theirs = this->inserted("user-2");
     const auto replacement = this->make("user-1");
-    // `current` names a session of another user: nothing of theirs ends, and only mine count.
     const auto ended =
         run(this->ioc, this->store().replace_user_sessions("user-1", theirs.hash, replacement));
     ASSERT_TRUE(ended.has_value());
-    EXPECT_EQ(*ended, 1u);
-    EXPECT_FALSE(this->exists(mine.hash));
+    EXPECT_FALSE(ended->has_value());
+    EXPECT_TRUE(this->exists(mine.hash));
     EXPECT_TRUE(this->exists(theirs.hash));
-    EXPECT_TRUE(this->exists(replacement.hash));
+    EXPECT_FALSE(this->exists(replacement.hash));
 }
 
 TYPED_TEST_P(SessionStoreContract, TouchMovesLastSeenForwardOnly)
@@ -419,19 +437,18 @@ TYPED_TEST_P(SessionStoreContract, PingSucceeds)
     EXPECT_TRUE(run(this->ioc, this->store().ping()).has_value());
 }
 
-REGISTER_TYPED_TEST_SUITE_P(SessionStoreContract, InsertThenFindReturnsEveryField, FindOfAnUnknownHashIsEmpty,
-                            ListForUserReturnsOnlyThatUsersSessions, RemoveIsTrueExactlyOnce,
-                            RemoveOfAnUnknownSessionIsFalse, ConcurrentRemovesOfOneSessionGiveExactlyOneTrue,
-                            RemoveUserSessionsWithoutKeepEndsThemAll,
-                            RemoveUserSessionsWithKeepKeepsTheCurrentOne,
-                            RemoveUserSessionsWithOnlyTheCurrentOneAndKeepEndsNothing,
-                            RemoveUserSessionsWithAMissingCurrentIsNulloptAndEndsNothing,
-                            RemoveUserSessionsWithAnotherUsersCurrentIsNullopt,
-                            ConcurrentRemoveUserSessionsWithOneCurrentSucceedsOnce,
-                            ReplaceUserSessionsCountsTheOthersAndStoresTheReplacement,
-                            ReplaceUserSessionsWithAMissingCurrentCountsEverySession,
-                            ReplaceUserSessionsDoesNotCountAnotherUsersSession, TouchMovesLastSeenForwardOnly,
-                            TouchNeverRecreatesAnEndedSession, PurgeRemovesExactlyTheExpiredSessions,
-                            RemoveCheckedEndsOnlyALiveSessionItsCheckPasses, PingSucceeds);
+REGISTER_TYPED_TEST_SUITE_P(
+    SessionStoreContract, InsertThenFindReturnsEveryField, FindOfAnUnknownHashIsEmpty,
+    ListForUserReturnsOnlyThatUsersSessions, RemoveIsTrueExactlyOnce, RemoveOfAnUnknownSessionIsFalse,
+    ConcurrentRemovesOfOneSessionGiveExactlyOneTrue, RemoveUserSessionsWithoutKeepEndsThemAll,
+    RemoveUserSessionsWithKeepKeepsTheCurrentOne, RemoveUserSessionsWithOnlyTheCurrentOneAndKeepEndsNothing,
+    RemoveUserSessionsWithAMissingCurrentIsNulloptAndEndsNothing,
+    RemoveUserSessionsWithAnotherUsersCurrentIsNullopt,
+    ConcurrentRemoveUserSessionsWithOneCurrentSucceedsOnce,
+    ReplaceUserSessionsCountsTheOthersAndStoresTheReplacement,
+    ReplaceUserSessionsWithAMissingCurrentChangesNothing, ReplaceUserSessionsWithAnEndedCurrentChangesNothing,
+    ReplaceUserSessionsWithAnotherUsersCurrentChangesNothing, TouchMovesLastSeenForwardOnly,
+    TouchNeverRecreatesAnEndedSession, PurgeRemovesExactlyTheExpiredSessions,
+    RemoveCheckedEndsOnlyALiveSessionItsCheckPasses, PingSucceeds);
 
 }  // namespace authd::test
