@@ -95,7 +95,8 @@ route_match match_route(std::string_view path, verb method)
         if (!matches(r.pattern, path, params)) {
             continue;
         }
-        if (r.method == method) {
+        // HEAD is GET without the body (the server leaves it out): every GET route answers it.
+        if (r.method == method || (method == verb::head && r.method == verb::get)) {
             out.matched = &r;
             out.params = std::move(params);
             return out;
@@ -104,6 +105,9 @@ route_match match_route(std::string_view path, verb method)
             out.allow += ", ";
         }
         out.allow += std::string(boost::beast::http::to_string(r.method));
+        if (r.method == verb::get) {
+            out.allow += ", HEAD";
+        }
     }
     return out;
 }

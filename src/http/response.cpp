@@ -172,7 +172,7 @@ std::string wire_format(const response& res)
         out += "Connection: keep-alive\r\n";
     }
     out += "\r\n";
-    if (!bodiless) {
+    if (!bodiless && !res.omits_body()) {
         out += res.body();
     }
     return out;

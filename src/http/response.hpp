@@ -51,16 +51,23 @@ public:
     void keep_alive(bool keep) { keep_alive_ = keep; }
     bool keep_alive() const { return keep_alive_; }
 
+    // An answer to HEAD: the fields and the Content-Length of the body it would carry, but not the
+    // body itself (RFC 9110, 9.3.2). Bytes of a body there would be read as the next answer.
+    void omit_body(bool omit) { omit_body_ = omit; }
+    bool omits_body() const { return omit_body_; }
+
 private:
     boost::beast::http::status status_ = boost::beast::http::status::ok;
     unsigned version_ = 11;
     bool keep_alive_ = true;
+    bool omit_body_ = false;
     std::string fields_;
     std::string body_;
 };
 
 // The answer's bytes: status line, fields, Content-Length (none for 1xx, 204 and 304, which have
-// no body), Connection where keep_alive() differs from the version's default, blank line, body.
+// no body), Connection where keep_alive() differs from the version's default, blank line, body
+// (unless omits_body()).
 std::string wire_format(const response& res);
 
 }  // namespace authd::http

@@ -252,6 +252,7 @@ task<void> server::send_rejection(connection& conn, rejection why, const request
 {
     response res = handler_.reject(why, header, conn.client_address);
     res.keep_alive(false);
+    res.omit_body(header != nullptr && header->method() == bhttp::verb::head);
     const std::string wire = wire_format(res);
     expires_after(conn, limits_.write_timeout);
     auto [ec, written] = co_await net::async_write(conn.socket, net::buffer(wire), with_error);
@@ -369,8 +370,10 @@ task<void> server::serve_connection(std::shared_ptr<connection> conn)
 
         request req = parser.release();
         const bool keep_alive = req.keep_alive();
+        const bool head = req.method() == bhttp::verb::head;
         response res = co_await handler_.handle(std::move(req), conn->client_address);
         res.keep_alive(keep_alive && !stopping_);
+        res.omit_body(head);
         const std::string wire = wire_format(res);
         expires_after(*conn, limits_.write_timeout);
         auto [write_ec, written] = co_await net::async_write(stream, net::buffer(wire), with_error);

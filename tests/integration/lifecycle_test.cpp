@@ -69,6 +69,47 @@ TEST(Protocol, HealthAndReadyAnswerStatusOk)
     }
 }
 
+// HEAD is GET without the body (RFC 9110, 9.3.2): the same status and fields, Content-Length
+// included, and not one byte after the blank line, or a kept-alive connection would read those
+// bytes as the next answer. A liveness probe may well use it.
+TEST(Protocol, HeadAnswersAsGetWithoutTheBodyAndTheConnectionStaysInStep)
+{
+    server_process server;
+    http_client client(server.port());
+    const session_handle s = new_session(client);
+    struct expectation {
+        std::string target;
+        header_list headers;
+        int status;
+    };
+    for (const auto& e : {expectation{"/health", {}, 200}, expectation{"/auth/me", s.headers(false), 200},
+                          expectation{"/auth/me", {}, 401}, expectation{"/auth/logout", {}, 405},
+                          expectation{"/nope", {}, 404}}) {
+        const auto as_get = client.get(e.target, e.headers);
+        std::string head = "HEAD " + e.target + " HTTP/1.1\r\nHost: " + client.host() + "\r\n";
+        for (const auto& [name, value] : e.headers) {
+            head += name + ": " + value + "\r\n";
+        }
+        head += "\r\n";
+        const std::string raw = client.send_raw(head + "GET /health HTTP/1.1\r\nHost: " + client.host() +
+                                                "\r\nConnection: close\r\n\r\n");
+        const auto blank = raw.find("\r\n\r\n");
+        ASSERT_NE(blank, std::string::npos) << raw;
+        const auto answer = parse_response(raw.substr(0, blank + 4), true);
+        EXPECT_EQ(answer.status, e.status) << e.target;
+        EXPECT_EQ(as_get.status, e.status) << e.target;
+        EXPECT_EQ(answer.header("Content-Length"), std::to_string(as_get.body.size()))
+            << e.target << ": the length of the body a GET gets";
+        EXPECT_EQ(answer.header("Content-Type"), as_get.header("Content-Type")) << e.target;
+        EXPECT_EQ(answer.header("Allow"), as_get.header("Allow")) << e.target;
+        EXPECT_EQ(answer.header("Cache-Control"), "no-store") << e.target;
+        // The next bytes are the next answer, not a body.
+        const auto next = parse_response(std::string_view(raw).substr(blank + 4));
+        EXPECT_EQ(next.status, 200) << e.target << ": " << raw.substr(blank + 4, 80);
+        EXPECT_EQ(next.json(), boost::json::parse(R"({"status":"ok"})")) << e.target;
+    }
+}
+
 TEST(Protocol, UnknownPathGets404NotFound)
 {
     server_process server;
@@ -95,12 +136,15 @@ TEST(Protocol, WrongMethodGets405WithAllow)
     };
     for (const auto& e :
          {expectation{"GET", "/auth/logout", {"POST"}},
-          expectation{"PUT", "/auth/sessions", {"GET", "DELETE"}},
-          expectation{"GET", "/auth/sessions/abc", {"DELETE"}}, expectation{"POST", "/health", {"GET"}},
-          expectation{"DELETE", "/auth/me", {"GET"}}, expectation{"GET", "/auth/login", {"POST"}}}) {
+          expectation{"PUT", "/auth/sessions", {"GET", "HEAD", "DELETE"}},
+          expectation{"GET", "/auth/sessions/abc", {"DELETE"}},
+          expectation{"POST", "/health", {"GET", "HEAD"}}, expectation{"DELETE", "/auth/me", {"GET", "HEAD"}},
+          expectation{"GET", "/auth/login", {"POST"}}, expectation{"HEAD", "/auth/logout", {"POST"}}}) {
         const auto res = client.send({.method = e.method, .target = e.target, .headers = {}, .body = {}});
         EXPECT_EQ(res.status, 405) << e.method << " " << e.target;
-        EXPECT_EQ(res.error_code(), "METHOD_NOT_ALLOWED");
+        if (std::string_view(e.method) != "HEAD") {  // whose answer has no body
+            EXPECT_EQ(res.error_code(), "METHOD_NOT_ALLOWED");
+        }
         EXPECT_EQ(res.header("Cache-Control"), "no-store");
         std::set<std::string> allow;
         std::stringstream list(res.header("Allow").value_or(""));

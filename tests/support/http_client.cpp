@@ -212,7 +212,7 @@ std::string http_response::error_message() const
     return f != nullptr && f->is_string() ? std::string(f->as_string()) : std::string{};
 }
 
-http_response parse_response(std::string_view raw)
+http_response parse_response(std::string_view raw, bool answer_to_head)
 {
     if (raw.empty()) {
         throw std::runtime_error("the server closed the connection without answering (did authd crash?)");
@@ -249,6 +249,9 @@ http_response parse_response(std::string_view raw)
         if (res.status >= 100 && res.status < 200) {
             raw = rest;  // 100 Continue: the real answer follows
             continue;
+        }
+        if (answer_to_head) {
+            return res;
         }
         if (const auto length = res.header("Content-Length")) {
             const auto n = std::stoul(*length);
@@ -369,7 +372,7 @@ http_response pending_request::finish()
     const std::string raw = read_all(fd_, response_timeout);
     ::close(fd_);
     fd_ = -1;
-    http_response res = parse_response(raw);
+    http_response res = parse_response(raw, method_ == "HEAD");
     log_response(method_, target_, res);
     return res;
 }
@@ -411,7 +414,7 @@ std::string http_client::serialize(const http_request& req) const
 http_response http_client::send(const http_request& req) const
 {
     const std::string raw = exchange(port_, serialize(req), response_timeout);
-    http_response res = parse_response(raw);
+    http_response res = parse_response(raw, req.method == "HEAD");
     log_response(req.method, req.target, res);
     return res;
 }
@@ -445,14 +448,14 @@ std::string http_client::send_raw(std::string_view bytes, std::chrono::milliseco
 {
     std::string raw = exchange(port_, bytes, timeout);
     if (std::getenv("AUTHD_RESPONSE_LOG") != nullptr) {
+        const auto [method, target] = request_line_of(bytes);
         std::optional<http_response> res;
         try {
-            res = parse_response(raw);
+            res = parse_response(raw, method == "HEAD");
         } catch (const std::exception&) {
             // Not an HTTP answer: nothing to check against the document (the caller sees the bytes).
         }
         if (res) {
-            const auto [method, target] = request_line_of(bytes);
             log_response(method, target, *res);
         }
     }

@@ -37,7 +37,8 @@ struct http_response {
 };
 
 // Parses a complete HTTP/1.x response as read until the connection closed. Throws on garbage.
-http_response parse_response(std::string_view raw);
+// An answer to HEAD has no body, whatever its Content-Length says.
+http_response parse_response(std::string_view raw, bool answer_to_head = false);
 
 struct http_request {
     std::string method = "GET";

@@ -243,7 +243,9 @@ function findResponse(method, target, status) {
         return found ?? { problem: `no path template matches ${path}, and ${code} is not an answer to an unknown path` };
     }
     const item = doc.paths[template];
-    const op = item[method.toLowerCase()];
+    // HEAD is GET without the body: a path's GET documents its HEAD (as OpenAPI generators assume).
+    const documentedAs = method.toLowerCase() === "head" && !item.head ? "get" : method.toLowerCase();
+    const op = item[documentedAs];
     if (!op) {
         const found = lookup(unmatched, unmatchedPointer, ["400", "405", "413", "431"]);
         if (!found) {
@@ -252,10 +254,10 @@ function findResponse(method, target, status) {
             };
         }
         // A 405's Allow must name exactly the documented methods of the path.
-        found.allow = METHODS.filter((m) => m in item).map((m) => m.toUpperCase());
+        found.allow = METHODS.filter((m) => m in item || (m === "head" && "get" in item)).map((m) => m.toUpperCase());
         return found;
     }
-    const basePointer = pointerOf(["paths", template, method.toLowerCase(), "responses"]);
+    const basePointer = pointerOf(["paths", template, documentedAs, "responses"]);
     const found = lookup(op.responses, basePointer);
     if (!found) {
         return { problem: `status ${code} is not documented for ${method} ${template}` };
@@ -305,7 +307,15 @@ function checkResponse(entry) {
     const body = entry.body ?? "";
     const contentType = entry.content_type ?? "";
     let json = false;
-    if (body.length === 0 && !contentType) {
+    if (String(entry.method).toUpperCase() === "HEAD") {
+        // The fields of the body the GET would carry, and no body.
+        if (body.length > 0) {
+            problems.push(`a body of ${body.length} bytes in an answer to HEAD`);
+        }
+        if (contentType && Object.keys(content).length > 0 && matchMediaType(content, contentType) === null) {
+            problems.push(`Content-Type ${contentType} is not documented (${Object.keys(content).join(", ")})`);
+        }
+    } else if (body.length === 0 && !contentType) {
         if (Object.keys(content).length > 0) {
             problems.push(`an empty body, but ${Object.keys(content).join(", ")} is documented`);
         }

@@ -229,7 +229,7 @@ TEST_F(DispatcherTest, WrongMethodIs405WithAllow)
     http::request req{bhttp::verb::put, "/auth/sessions", 11};
     const http::response res = send(std::move(req));
     EXPECT_EQ(res.result(), bhttp::status::method_not_allowed);
-    EXPECT_EQ(res[bhttp::field::allow], "GET, DELETE");
+    EXPECT_EQ(res[bhttp::field::allow], "GET, HEAD, DELETE");
     EXPECT_EQ(error_code_of(res), "METHOD_NOT_ALLOWED");
 }
 

@@ -66,7 +66,7 @@ TEST(RouteTable, WrongMethodListsTheAllowedOnes)
 {
     const route_match sessions = match_route("/auth/sessions", verb::put);
     EXPECT_EQ(sessions.matched, nullptr);
-    EXPECT_EQ(sessions.allow, "GET, DELETE");
+    EXPECT_EQ(sessions.allow, "GET, HEAD, DELETE");
 
     const route_match logout = match_route("/auth/logout", verb::get);
     EXPECT_EQ(logout.matched, nullptr);
@@ -76,7 +76,15 @@ TEST(RouteTable, WrongMethodListsTheAllowedOnes)
     EXPECT_EQ(one_session.matched, nullptr);
     EXPECT_EQ(one_session.allow, "DELETE");
 
-    EXPECT_EQ(match_route("/health", verb::post).allow, "GET");
+    EXPECT_EQ(match_route("/health", verb::post).allow, "GET, HEAD");
+}
+
+TEST(RouteTable, HeadIsServedByTheGetRoute)
+{
+    const route_match me = match_route("/auth/me", verb::head);
+    ASSERT_NE(me.matched, nullptr);
+    EXPECT_EQ(me.matched->method, verb::get);
+    EXPECT_EQ(match_route("/auth/logout", verb::head).allow, "POST") << "no GET, so no HEAD";
 }
 
 TEST(RouteTable, CapturesThePlaceholder)

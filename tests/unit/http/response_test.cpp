@@ -45,6 +45,19 @@ TEST(Response, GoesOnTheWireWithItsFieldsInOrderAndTheBodyLength)
     EXPECT_TRUE(back.keep_alive());
 }
 
+TEST(Response, AnAnswerToHeadSaysTheBodysLengthButLeavesItOut)
+{
+    response res{bhttp::status::ok, 11};
+    res.insert("X-Request-Id", "abc-1");
+    res.body() = R"({"status":"ok"})";
+    res.omit_body(true);
+    EXPECT_EQ(wire_format(res),
+              "HTTP/1.1 200 OK\r\n"
+              "X-Request-Id: abc-1\r\n"
+              "Content-Length: 15\r\n"
+              "\r\n");
+}
+
 TEST(Response, SaysConnectionOnlyWhereItDiffersFromTheVersionsDefault)
 {
     response closing{bhttp::status::bad_request, 11};
