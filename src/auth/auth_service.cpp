@@ -1,10 +1,23 @@
 #include "auth/auth_service.hpp"
 
+#include "auth/validation.hpp"
 #include "core/crypto.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
 
 namespace authd::auth {
+
+namespace {
+
+// How the audit row of a refused login names the email it was for: as typed (normalized), unless
+// that is no email address at all. People type their password into the email field, and the log
+// must never hold a password.
+std::string login_target(const std::string& email)
+{
+    return email_problem(email) ? std::string("an entry that is not an email address") : email;
+}
+
+}  // namespace
 
 auth_service::auth_service(user_store& users, session::session_service& sessions, audit::audit_log& audit,
                            password_hasher& hasher, login_limiter& limiter)
@@ -73,7 +86,7 @@ task<result<login_success>> auth_service::log_in(std::string email, std::string 
     if (limiter_.retry_after(email, client.ip_address)) {
         // Refused without a lookup; still an event worth seeing in the audit log.
         auto entry = event(audit::event_type::user_login_failed, std::nullopt, client,
-                           "Login refused (too many failures) for " + email, std::nullopt);
+                           "Login refused (too many failures) for " + login_target(email), std::nullopt);
         co_await record(std::move(entry));
         metrics::add(metrics::counter::rate_limited);
         co_return errc::rate_limited;
@@ -96,7 +109,7 @@ task<result<login_success>> auth_service::log_in(std::string email, std::string 
         limiter_.record_failure(email, client.ip_address);
         auto entry =
             event(audit::event_type::user_login_failed, *found ? std::optional{(*found)->id} : std::nullopt,
-                  client, "Failed login for " + email, std::nullopt);
+                  client, "Failed login for " + login_target(email), std::nullopt);
         co_await record(std::move(entry));
         metrics::add(metrics::counter::login_failures);
         co_return errc::invalid_credentials;
@@ -106,7 +119,7 @@ task<result<login_success>> auth_service::log_in(std::string email, std::string 
     if (account.disabled) {
         // Said only after the right password, so it tells nothing to someone guessing.
         auto entry = event(audit::event_type::user_login_failed, account.id, client,
-                           "Login refused (account disabled) for " + email, std::nullopt);
+                           "Login refused (account disabled) for " + login_target(email), std::nullopt);
         co_await record(std::move(entry));
         co_return errc::account_disabled;
     }

@@ -123,6 +123,28 @@ TEST(Audit, FailedLoginForUnknownEmailIsRecordedWithoutUser)
     EXPECT_FALSE(contains(rows[0].message, "some password"));
 }
 
+// People type their password into the email field: what is no email address is not logged.
+TEST(Audit, AFailedLoginWhoseEmailIsNoEmailAddressDoesNotLogWhatWasTyped)
+{
+    server_process server;
+    http_client client(server.port());
+    for (const std::string typed : {"MySecretP@ssw0rd!", "hunter2-hunter2"}) {
+        const auto res = log_in(client, typed, "some password");
+        EXPECT_EQ(res.status, 401) << typed;
+        EXPECT_EQ(res.error_code(), "INVALID_CREDENTIALS");
+    }
+    const auto rows = read_logs(server.db_path(), "USER_LOGIN_FAILED");
+    ASSERT_EQ(rows.size(), 2U);
+    for (const auto& row : rows) {
+        EXPECT_EQ(row.message, "Failed login for an entry that is not an email address");
+        EXPECT_FALSE(contains(row.message, "ssw0rd")) << row.message;
+    }
+    const std::string ghost = unique_email("ghost");
+    ASSERT_EQ(log_in(client, ghost, "some password").status, 401);
+    EXPECT_EQ(read_logs(server.db_path(), "USER_LOGIN_FAILED").back().message, "Failed login for " + ghost)
+        << "an email address is still named";
+}
+
 TEST(Audit, UnknownEmailAndWrongPasswordGetTheSameAnswer)
 {
     server_process server;
