@@ -6,8 +6,9 @@
 // also appends its audit row: sequential pages, one fsync shared by the group commit. A revoked
 // session's row stays until the purge deletes it, in key order with the expired ones (neighbouring
 // rows share pages, so that costs a fraction of a page write per row), and then its revocation;
-// while logouts are few, their rows go about a second after them instead
-// (sqlite_session_store::delete_recently_ended), and their revocations wait for the purge.
+// while logouts are few (the first 32 of each second), each deletes its row in its own
+// transaction as well (sqlite_session_store::quiet_row_deletes), and their revocations wait for
+// the purge.
 //
 // Every read of a session must therefore skip revoked ones. `revoked_sessions` is each process's
 // in-memory mirror of the table (the table has no index on token_hash: that index would be a

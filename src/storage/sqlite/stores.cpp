@@ -93,15 +93,38 @@ result<bool> append_revocation(connection& c, database& db, const token_hash& ha
     return true;
 }
 
+// In a write job, right after a live session's revocation: while ends are few, deletes its row in
+// the same transaction, so that an ordinary logout leaves nothing of the session in `sessions` when
+// it is acknowledged (API.md's logout deletes the session from the store). In a storm the rows wait
+// for the purges, which delete them in key order for a fraction of the cost. The revocation has
+// ended the session either way, so a failed delete only leaves the row to the purges.
+void delete_row_while_quiet(connection& c, const token_hash& hash,
+                            sqlite_session_store::quiet_row_deletes& quiet)
+{
+    if (!quiet.take()) {
+        return;
+    }
+    statement del = c.query("DELETE FROM sessions WHERE token_hash = ?");
+    del.bind(1, hash);
+    if (del.step() != SQLITE_DONE) {
+        log::warn("deleting an ended session's row failed; a purge deletes it", {{"error", c.error()}});
+    }
+}
+
 // In a write job: ends one session by appending its revocation (and has the writer advance the
 // revocation marker after the commit): whether it was live, or errc::store_unavailable.
-result<bool> revoke_session(connection& c, database& db, const token_hash& hash)
+result<bool> revoke_session(connection& c, database& db, const token_hash& hash,
+                            sqlite_session_store::quiet_row_deletes& quiet)
 {
     const auto live = live_in_transaction(c, db, hash, nullptr);
     if (!live || !*live) {
         return live;
     }
-    return append_revocation(c, db, hash);
+    const auto appended = append_revocation(c, db, hash);
+    if (appended) {
+        delete_row_while_quiet(c, hash, quiet);
+    }
+    return appended;
 }
 
 // The audit row of a session end, in the end's write job. If it fails, the end still commits: a
@@ -203,8 +226,9 @@ task<result<std::vector<session_record>>> sqlite_session_store::list_for_user(st
 task<result<bool>> sqlite_session_store::remove(token_hash hash)
 {
     // In a local first: g++ 12 mishandles a capturing lambda temporary inside a co_await expression.
-    task<result<bool>> write =
-        db_.write([hash, &db = db_](connection& c) { return revoke_session(c, db, hash); });
+    task<result<bool>> write = db_.write([hash, &db = db_, &quiet = quiet_deletes_](connection& c) {
+        return revoke_session(c, db, hash, quiet);
+    });
     co_return co_await std::move(write);
 }
 
@@ -217,9 +241,10 @@ task<result<session::recorded_removal>> sqlite_session_store::remove_recorded(to
             session_store::remove_recorded(hash, audit, std::move(entry));
         co_return co_await std::move(generic);
     }
-    task<result<session::recorded_removal>> write = db_.write(
-        [hash, &db = db_, entry = std::move(entry)](connection& c) -> result<session::recorded_removal> {
-            const auto revoked_now = revoke_session(c, db, hash);
+    task<result<session::recorded_removal>> write =
+        db_.write([hash, &db = db_, &quiet = quiet_deletes_,
+                   entry = std::move(entry)](connection& c) -> result<session::recorded_removal> {
+            const auto revoked_now = revoke_session(c, db, hash, quiet);
             if (!revoked_now) {
                 return revoked_now.error();
             }
@@ -246,7 +271,7 @@ task<result<session::recorded_removal>> sqlite_session_store::remove_checked(tok
     // Every failure below comes before its one change, the revocation, or is that change failing
     // (a failed audit row leaves the logout standing), so it needs no savepoint.
     task<result<session::recorded_removal>> write = db_.write_changing_nothing_on_failure(
-        [hash, &db = db_, check = std::move(check),
+        [hash, &db = db_, &quiet = quiet_deletes_, check = std::move(check),
          entry = std::move(entry)](connection& c) mutable -> result<session::recorded_removal> {
             const auto row = read_session_row(c, hash);
             if (!row) {
@@ -265,6 +290,7 @@ task<result<session::recorded_removal>> sqlite_session_store::remove_checked(tok
             if (const auto appended = append_revocation(c, db, hash); !appended) {
                 return appended.error();
             }
+            delete_row_while_quiet(c, hash, quiet);
             entry.user_id = std::move((*row)->user_id);
             return record_end(c, entry);
         });
@@ -509,6 +535,22 @@ task<result<bool>> sqlite_session_store::revoked(token_hash hash, std::uint64_t 
         }
     }
     return ready(result<bool>(mirror.contains(hash)));
+}
+
+bool sqlite_session_store::quiet_row_deletes::take()
+{
+    const std::int64_t second =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count();
+    if (second != second_) {
+        second_ = second;
+        taken_ = 0;
+    }
+    if (taken_ >= per_second_) {
+        return false;
+    }
+    ++taken_;
+    return true;
 }
 
 task<result<std::size_t>> sqlite_session_store::delete_recently_ended()

@@ -16,8 +16,11 @@ public:
     // for it early. Each waits in every process's mirror (250k fill a table of 2^19 slots,
     // 12 MiB), and a larger backlog costs less per row to delete, since more of its rows share a
     // leaf page: 19.4 µs of CPU per row at 100k, 12.8 at 250k, 10.5 at 500k (bench/purge_cost.sh).
-    explicit sqlite_session_store(database& db, std::size_t purge_backlog = 250'000)
-        : db_(db), purge_backlog_(purge_backlog)
+    // `quiet_row_deletes_per_second`: how many ends a second delete their row in their own
+    // transaction (quiet_row_deletes); 0 leaves every row to the purges, as in a storm.
+    explicit sqlite_session_store(database& db, std::size_t purge_backlog = 250'000,
+                                  std::int64_t quiet_row_deletes_per_second = quiet_ends)
+        : db_(db), purge_backlog_(purge_backlog), quiet_deletes_(quiet_row_deletes_per_second)
     {
     }
 
@@ -51,7 +54,21 @@ public:
     task<result<std::size_t>> delete_recently_ended() override;
     // delete_recently_ended() deletes at most this many rows at a time, a millisecond or two of
     // random leaf writes on the writer: called every second, it keeps up with 32 logouts a second.
+    // And the first this many ends of each second delete their row in their own transaction.
     static constexpr std::int64_t quiet_ends = 32;
+
+    // How many ends may still delete their row at once in the current second. Only write jobs use
+    // it, and they run one at a time on the writer thread.
+    class quiet_row_deletes {
+    public:
+        explicit quiet_row_deletes(std::int64_t per_second) : per_second_(per_second) {}
+        bool take();
+
+    private:
+        std::int64_t per_second_;
+        std::int64_t second_ = -1;
+        std::int64_t taken_ = 0;
+    };
     task<result<std::uint64_t>> count_live(sys_ms now, sys_ms idle_cutoff) override;
     task<result<void>> ping() override;
     std::optional<std::uint64_t> revocation_marker() const override { return db_.revocation_marker(); }
@@ -90,6 +107,7 @@ private:
     // Every revocation numbered up to this had its row deleted by delete_recently_ended(), or was
     // left to the purges. Only the purge loop calls it, one call at a time.
     std::int64_t ended_rows_deleted_through_ = 0;
+    quiet_row_deletes quiet_deletes_;
 };
 
 class sqlite_user_store final : public auth::user_store {

@@ -27,16 +27,18 @@ using storage::sqlite::sqlite_session_store;
 
 const sys_ms t0 = from_unix_ms(1'795'549'419'000);
 
-// One process's view of the shared file.
+// One process's view of the shared file. Unless told otherwise, as in a storm: no end deletes its
+// row at once, so the rows wait for the purges these tests are about.
 struct instance {
-    explicit instance(const std::string& path, std::size_t purge_backlog = 100'000)
+    explicit instance(const std::string& path, std::size_t purge_backlog = 100'000,
+                      std::int64_t quiet_row_deletes_per_second = 0)
     {
         std::string error;
         db = database::open(path, error);
         if (!db) {
             throw std::runtime_error("cannot open the test database: " + error);
         }
-        sessions = std::make_unique<sqlite_session_store>(*db, purge_backlog);
+        sessions = std::make_unique<sqlite_session_store>(*db, purge_backlog, quiet_row_deletes_per_second);
     }
     std::unique_ptr<database> db;
     std::unique_ptr<sqlite_session_store> sessions;
@@ -133,6 +135,44 @@ TEST_F(Revocations, ALogoutAppendsARevocationAndKeepsTheRowForThePurge)
     EXPECT_EQ(session_rows(), 1);
     EXPECT_FALSE(first.find(r.hash));
     EXPECT_EQ(first.db->revocations().size(), 1U) << "the writer's mirror has it before the answer";
+}
+
+// While ends are few, a logout deletes the session's row in its own transaction: nothing of it is
+// left in `sessions` when the logout is acknowledged. Its revocation stays for every other
+// process's cache.
+TEST_F(Revocations, AnEndWhileEndsAreFewDeletesItsRowAtOnceAndKeepsItsRevocation)
+{
+    instance quiet{path, 100'000, sqlite_session_store::quiet_ends};
+    const auto r = stored();
+    ASSERT_TRUE(second.find(r.hash)) << "the other process has seen it live";
+    ASSERT_TRUE(quiet.remove(r.hash));
+    EXPECT_EQ(session_rows(), 0);
+    EXPECT_EQ(revocation_rows(), 1);
+    EXPECT_FALSE(quiet.find(r.hash));
+    EXPECT_FALSE(second.find(r.hash));
+    EXPECT_FALSE(quiet.remove(r.hash)) << "ended once";
+}
+
+// Beyond the budget of one second (a storm), the rows wait for the purges.
+TEST_F(Revocations, BeyondTheQuietBudgetOfASecondTheRowsWaitForThePurges)
+{
+    instance quiet{path, 100'000, 2};
+    std::vector<session::token_hash> hashes;
+    for (int i = 0; i < 5; ++i) {
+        hashes.push_back(stored().hash);
+    }
+    // At the start of a second of the steady clock: the five take a few milliseconds.
+    const auto now = std::chrono::steady_clock::now().time_since_epoch();
+    std::this_thread::sleep_for(std::chrono::ceil<std::chrono::seconds>(now) - now);
+    for (const auto& h : hashes) {
+        ASSERT_TRUE(quiet.remove(h));
+    }
+    EXPECT_EQ(session_rows(), 3) << "two deleted at once, three left";
+    EXPECT_EQ(revocation_rows(), 5);
+    for (const auto& h : hashes) {
+        EXPECT_FALSE(quiet.find(h));
+        EXPECT_FALSE(second.find(h));
+    }
 }
 
 TEST_F(Revocations, ARevocationByOneProcessIsSeenByTheOther)
