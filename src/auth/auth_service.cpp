@@ -186,8 +186,8 @@ task<result<std::size_t>> auth_service::log_out(session_record current, bool all
             co_await sessions_.store().remove_recorded(current.hash, audit_, std::move(entry));
         co_return single_logout_outcome(removed, current.hash);
     }
-    const auto removed =
-        co_await sessions_.store().remove_user_sessions(current.user_id, current.hash, false);
+    const auto removed = co_await sessions_.store().remove_user_sessions(current.user_id, current.hash, false,
+                                                                         sessions_.live_now());
     if (!removed) {
         log::error("logout failed",
                    {{"session", session::log_ref(current.hash)}, {"error", removed.error().message()}});
@@ -256,7 +256,8 @@ task<result<void>> auth_service::revoke_session(session_record current, session:
 
 task<result<std::size_t>> auth_service::revoke_other_sessions(session_record current, client_info client)
 {
-    auto removed = co_await sessions_.store().remove_user_sessions(current.user_id, current.hash, true);
+    auto removed = co_await sessions_.store().remove_user_sessions(current.user_id, current.hash, true,
+                                                                   sessions_.live_now());
     if (!removed) {
         co_return removed.error();
     }
@@ -306,7 +307,8 @@ task<result<password_change_success>> auth_service::change_password(session_reco
     // twin got here first), and then nothing changes and the caller gets 401, as for any request
     // whose session is gone.
     session::started_session rotated = sessions_.prepare(account->id, current.remember_me, client);
-    auto ended = co_await sessions_.store().replace_user_sessions(account->id, current.hash, rotated.record);
+    auto ended = co_await sessions_.store().replace_user_sessions(account->id, current.hash, rotated.record,
+                                                                  sessions_.live_now());
     if (!ended) {
         co_return ended.error();
     }
@@ -322,8 +324,8 @@ task<result<password_change_success>> auth_service::change_password(session_reco
     // A login that checked the old password before the update may have started a session since the
     // rotation: end every session but the new one once more (usually none).
     std::size_t late = 0;
-    if (auto swept =
-            co_await sessions_.store().remove_user_sessions(account->id, rotated.record.hash, true)) {
+    if (auto swept = co_await sessions_.store().remove_user_sessions(account->id, rotated.record.hash, true,
+                                                                     sessions_.live_now())) {
         late = swept->value_or(0);
     } else {
         log::error("ending sessions started during a password change failed",

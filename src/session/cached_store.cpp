@@ -133,20 +133,22 @@ task<result<recorded_removal>> cached_store::remove_checked(token_hash hash, rem
 
 task<result<std::optional<std::size_t>>> cached_store::remove_user_sessions(std::string user_id,
                                                                             token_hash current,
-                                                                            bool keep_current)
+                                                                            bool keep_current,
+                                                                            liveness counted)
 {
     invalidate(nullptr, &user_id);
-    auto removed = co_await inner_.remove_user_sessions(user_id, current, keep_current);
+    auto removed = co_await inner_.remove_user_sessions(user_id, current, keep_current, counted);
     invalidate(nullptr, &user_id);
     co_return removed;
 }
 
 task<result<std::optional<std::size_t>>> cached_store::replace_user_sessions(std::string user_id,
                                                                              token_hash current,
-                                                                             session_record replacement)
+                                                                             session_record replacement,
+                                                                             liveness counted)
 {
     invalidate(nullptr, &user_id);
-    auto replaced = co_await inner_.replace_user_sessions(user_id, current, std::move(replacement));
+    auto replaced = co_await inner_.replace_user_sessions(user_id, current, std::move(replacement), counted);
     invalidate(nullptr, &user_id);
     co_return replaced;
 }

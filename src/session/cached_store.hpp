@@ -44,9 +44,11 @@ public:
     task<result<recorded_removal>> remove_checked(token_hash hash, removal_check check,
                                                   audit::audit_log& audit, audit::audit_event entry) override;
     task<result<std::optional<std::size_t>>> remove_user_sessions(std::string user_id, token_hash current,
-                                                                  bool keep_current) override;
+                                                                  bool keep_current,
+                                                                  liveness counted) override;
     task<result<std::optional<std::size_t>>> replace_user_sessions(std::string user_id, token_hash current,
-                                                                   session_record replacement) override;
+                                                                   session_record replacement,
+                                                                   liveness counted) override;
     void touch(token_hash hash, sys_ms seen_at) override;
     task<result<std::size_t>> purge_expired(sys_ms now, sys_ms idle_cutoff) override;
     bool purge_due() const override { return inner_.purge_due(); }

@@ -40,16 +40,22 @@ task<result<bool>> memory_store::remove(token_hash hash)
     co_return sessions_.erase(hash) == 1;
 }
 
-std::size_t memory_store::erase_user_sessions_locked(const std::string& user_id, const token_hash* keep)
+std::size_t memory_store::erase_user_sessions_locked(const std::string& user_id, const token_hash* keep,
+                                                     liveness counted)
 {
-    return std::erase_if(sessions_, [&](const auto& entry) {
-        return entry.second.user_id == user_id && (keep == nullptr || entry.first != *keep);
+    std::size_t live = 0;
+    std::erase_if(sessions_, [&](const auto& entry) {
+        const bool erased = entry.second.user_id == user_id && (keep == nullptr || entry.first != *keep);
+        live += erased && counted.live(entry.second) ? 1 : 0;
+        return erased;
     });
+    return live;
 }
 
 task<result<std::optional<std::size_t>>> memory_store::remove_user_sessions(std::string user_id,
                                                                             token_hash current,
-                                                                            bool keep_current)
+                                                                            bool keep_current,
+                                                                            liveness counted)
 {
     std::lock_guard lock(mutex_);
     const auto it = sessions_.find(current);
@@ -57,21 +63,23 @@ task<result<std::optional<std::size_t>>> memory_store::remove_user_sessions(std:
         co_return std::optional<std::size_t>{};
     }
     co_return std::optional<std::size_t>{
-        erase_user_sessions_locked(user_id, keep_current ? &current : nullptr)};
+        erase_user_sessions_locked(user_id, keep_current ? &current : nullptr, counted)};
 }
 
 task<result<std::optional<std::size_t>>> memory_store::replace_user_sessions(std::string user_id,
                                                                              token_hash current,
-                                                                             session_record replacement)
+                                                                             session_record replacement,
+                                                                             liveness counted)
 {
     std::lock_guard lock(mutex_);
     if (const auto it = sessions_.find(current); it == sessions_.end() || it->second.user_id != user_id) {
         co_return std::optional<std::size_t>{};
     }
-    const std::size_t removed = erase_user_sessions_locked(user_id, nullptr);
+    const std::size_t others = erase_user_sessions_locked(user_id, &current, counted);
+    sessions_.erase(current);
     const token_hash key = replacement.hash;
     sessions_.insert_or_assign(key, std::move(replacement));
-    co_return std::optional<std::size_t>{removed - 1};
+    co_return std::optional<std::size_t>{others};
 }
 
 void memory_store::touch(token_hash hash, sys_ms seen_at)

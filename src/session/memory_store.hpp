@@ -16,9 +16,11 @@ public:
     task<result<std::vector<session_record>>> list_for_user(std::string user_id) override;
     task<result<bool>> remove(token_hash hash) override;
     task<result<std::optional<std::size_t>>> remove_user_sessions(std::string user_id, token_hash current,
-                                                                  bool keep_current) override;
+                                                                  bool keep_current,
+                                                                  liveness counted) override;
     task<result<std::optional<std::size_t>>> replace_user_sessions(std::string user_id, token_hash current,
-                                                                   session_record replacement) override;
+                                                                   session_record replacement,
+                                                                   liveness counted) override;
     void touch(token_hash hash, sys_ms seen_at) override;
     task<result<std::size_t>> purge_expired(sys_ms now, sys_ms idle_cutoff) override;
     task<result<std::uint64_t>> count_live(sys_ms now, sys_ms idle_cutoff) override;
@@ -27,7 +29,9 @@ public:
     std::size_t size() const;
 
 private:
-    std::size_t erase_user_sessions_locked(const std::string& user_id, const token_hash* keep);
+    // Erases them all; returns how many of them `counted` calls live.
+    std::size_t erase_user_sessions_locked(const std::string& user_id, const token_hash* keep,
+                                           liveness counted);
 
     mutable std::mutex mutex_;
     std::map<token_hash, session_record> sessions_;  // guarded by mutex_

@@ -20,4 +20,18 @@ struct session_record {
     std::string user_agent;
 };
 
+// Which sessions count as live at a moment: before their absolute expiry, and remember-me or seen
+// after `idle_cutoff` (session_service::is_expired's rule), for a store that counts what it ends.
+// Default-constructed, it counts every session.
+struct liveness {
+    sys_ms now = sys_ms::min();
+    sys_ms idle_cutoff = sys_ms::min();
+
+    bool live(sys_ms expires_at, bool remember_me, sys_ms last_seen_at) const
+    {
+        return now < expires_at && (remember_me || last_seen_at > idle_cutoff);
+    }
+    bool live(const session_record& r) const { return live(r.expires_at, r.remember_me, r.last_seen_at); }
+};
+
 }  // namespace authd::session

@@ -58,6 +58,12 @@ public:
     session_store& store() { return store_; }
     const session_policy& policy() const { return policy_; }
     sys_ms now() const { return clock_.now(); }
+    // Which sessions is_expired() calls live now, for a store that counts the sessions it ends.
+    liveness live_now() const
+    {
+        const sys_ms at = clock_.now();
+        return liveness{.now = at, .idle_cutoff = at - policy_.idle_timeout};
+    }
 
 private:
     // last_seen_at is written at most this often per session: not a database write per request.

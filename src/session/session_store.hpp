@@ -58,18 +58,21 @@ public:
                                                           audit::audit_log& audit, audit::audit_event entry);
     // Ends every session of the user, or every one but `current` when keep_current, in one atomic
     // step that first checks `current` is still live: nullopt (nothing removed) when it is not, so
-    // that of concurrent requests with one cookie exactly one succeeds. Returns how many ended.
+    // that of concurrent requests with one cookie exactly one succeeds. Returns how many ended of
+    // those `counted` calls live (an expired session is no session: it is deleted, not counted).
     virtual task<result<std::optional<std::size_t>>> remove_user_sessions(std::string user_id,
                                                                           token_hash current,
-                                                                          bool keep_current) = 0;
+                                                                          bool keep_current,
+                                                                          liveness counted) = 0;
     // Ends every session of the user and stores `replacement` (token rotation on password change),
     // in one atomic step that first checks `current` is still live and the user's: nullopt, with
     // nothing changed, when it is not, so that a change still in flight when its session ended
     // never brings a session back, and of concurrent changes with one cookie exactly one succeeds.
-    // Returns how many sessions other than `current` ended.
+    // Returns how many sessions other than `current` ended, of those `counted` calls live.
     virtual task<result<std::optional<std::size_t>>> replace_user_sessions(std::string user_id,
                                                                            token_hash current,
-                                                                           session_record replacement) = 0;
+                                                                           session_record replacement,
+                                                                           liveness counted) = 0;
 
     // Best effort, asynchronous: moves last_seen_at forward. It never creates a session, so a
     // touch that arrives after the session ended changes nothing.

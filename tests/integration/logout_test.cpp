@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <thread>
@@ -117,6 +118,26 @@ TEST(Logout, AllDevicesEndsEverySessionOfTheUserAndNoOtherUsers)
     EXPECT_EQ(me(client, first).status, 401);
     EXPECT_EQ(me(client, second).status, 401);
     EXPECT_EQ(me(client, stranger).status, 200) << "another user's session must survive";
+}
+
+// API.md: an expired session is treated exactly like a missing one, so it is not among the ended.
+TEST(Logout, AllDevicesDoesNotCountASessionThatHadAlreadyExpired)
+{
+    server_process server({"--session-idle", "1s", "--purge-interval", "1h"});
+    http_client client(server.port());
+    const session_handle idle = new_session(client);
+    const session_handle remembered = log_in_ok(client, idle.email, default_password, true);
+    std::this_thread::sleep_for(std::chrono::milliseconds{1500});
+    ASSERT_EQ(me(client, idle).status, 401) << "idle past its timeout";
+    const session_handle fresh = log_in_ok(client, idle.email);
+
+    const auto res = log_out(client, remembered, "?all_devices=true");
+    ASSERT_EQ(res.status, 200) << res.body;
+    EXPECT_EQ(res.json().at("sessions_ended").to_number<int>(), 2) << "this one and the fresh one";
+    EXPECT_EQ(me(client, fresh).status, 401);
+    const auto rows = read_logs(server.db_path(), "USER_LOGOUT_ALL");
+    ASSERT_EQ(rows.size(), 1U);
+    EXPECT_TRUE(contains(rows[0].message, "(2 sessions)")) << rows[0].message;
 }
 
 TEST(Logout, AllDevicesFalseEndsOnlyTheCurrentSession)

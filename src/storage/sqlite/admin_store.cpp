@@ -136,7 +136,7 @@ task<result<std::size_t>> admin_store::set_disabled(std::string user_id, bool di
         }
         std::size_t ended = 0;
         if (disabled) {
-            const auto deleted = delete_user_sessions(c, db, user_id, nullptr);
+            const auto deleted = delete_user_sessions(c, db, user_id, nullptr, session::liveness{});
             if (!deleted) {
                 return fail(deleted.error());
             }
@@ -153,7 +153,7 @@ task<result<std::size_t>> admin_store::revoke_sessions(std::string user_id, audi
 {
     return db_.write([user_id = std::move(user_id), entry = std::move(entry),
                       &db = db_](connection& c) -> result<std::size_t> {
-        const auto deleted = delete_user_sessions(c, db, user_id, nullptr);
+        const auto deleted = delete_user_sessions(c, db, user_id, nullptr, session::liveness{});
         if (!deleted) {
             return fail(deleted.error());
         }

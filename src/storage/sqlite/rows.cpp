@@ -74,11 +74,13 @@ bool insert_audit_event(connection& c, const audit::audit_event& e)
 }
 
 result<std::size_t> delete_user_sessions(connection& c, database& db, const std::string& user_id,
-                                         const token_hash* keep)
+                                         const token_hash* keep, session::liveness counted)
 {
-    // Revoked rows wait for the purge; deleting them now is harmless, but they are not counted.
+    // Revoked rows wait for the purge, expired ones for the expiry sweep; deleting them now is
+    // harmless, but they are not counted.
     std::size_t live = 0;
-    statement list = c.query("SELECT token_hash FROM sessions WHERE user_id = ?");
+    statement list =
+        c.query("SELECT token_hash, expires_at, remember_me, last_seen_at FROM sessions WHERE user_id = ?");
     list.bind(1, user_id);
     int rc = SQLITE_OK;
     while ((rc = list.step()) == SQLITE_ROW) {
@@ -90,7 +92,9 @@ result<std::size_t> delete_user_sessions(connection& c, database& db, const std:
         if (!is_revoked) {
             return fail(is_revoked.error());
         }
-        live += *is_revoked ? 0 : 1;
+        const bool counts = counted.live(from_unix_ms(list.column_int(1)), list.column_int(2) != 0,
+                                         from_unix_ms(list.column_int(3)));
+        live += !*is_revoked && counts ? 1 : 0;
     }
     if (rc != SQLITE_DONE) {
         return fail(storage_failure(c, "list user sessions"));

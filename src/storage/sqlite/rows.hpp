@@ -27,9 +27,10 @@ auth::user read_user(const statement& row);
 errc storage_failure(connection& c, const char* what);
 bool insert_audit_event(connection& c, const audit::audit_event& e);
 // On the writer, in its transaction: deletes the user's sessions (all, or all but `keep`), and
-// returns how many of them were live (not revoked), or errc::store_unavailable.
+// returns how many of them were live (not revoked, and live by `counted`), or
+// errc::store_unavailable.
 result<std::size_t> delete_user_sessions(connection& c, database& db, const std::string& user_id,
-                                         const session::token_hash* keep);
+                                         const session::token_hash* keep, session::liveness counted);
 // The rows of a statement selecting sessions (columns as for read_session), without the revoked
 // ones; `revoked` must have caught up on `c` before the statement ran.
 result<std::vector<session::session_record>> read_unrevoked_sessions(connection& c, statement& s,

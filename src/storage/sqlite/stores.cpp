@@ -299,9 +299,10 @@ task<result<session::recorded_removal>> sqlite_session_store::remove_checked(tok
 
 task<result<std::optional<std::size_t>>> sqlite_session_store::remove_user_sessions(std::string user_id,
                                                                                     token_hash current,
-                                                                                    bool keep_current)
+                                                                                    bool keep_current,
+                                                                                    session::liveness counted)
 {
-    return db_.write([user_id = std::move(user_id), current, keep_current,
+    return db_.write([user_id = std::move(user_id), current, keep_current, counted,
                       &db = db_](connection& c) -> result<std::optional<std::size_t>> {
         const auto live = live_in_transaction(c, db, current, &user_id);
         if (!live) {
@@ -310,7 +311,7 @@ task<result<std::optional<std::size_t>>> sqlite_session_store::remove_user_sessi
         if (!*live) {
             return std::optional<std::size_t>{};
         }
-        const auto ended = delete_user_sessions(c, db, user_id, keep_current ? &current : nullptr);
+        const auto ended = delete_user_sessions(c, db, user_id, keep_current ? &current : nullptr, counted);
         if (!ended) {
             return ended.error();
         }
@@ -319,9 +320,9 @@ task<result<std::optional<std::size_t>>> sqlite_session_store::remove_user_sessi
 }
 
 task<result<std::optional<std::size_t>>> sqlite_session_store::replace_user_sessions(
-    std::string user_id, token_hash current, session_record replacement)
+    std::string user_id, token_hash current, session_record replacement, session::liveness counted)
 {
-    return db_.write([user_id = std::move(user_id), current, replacement = std::move(replacement),
+    return db_.write([user_id = std::move(user_id), current, replacement = std::move(replacement), counted,
                       &db = db_](connection& c) -> result<std::optional<std::size_t>> {
         const auto live = live_in_transaction(c, db, current, &user_id);
         if (!live) {
@@ -330,14 +331,20 @@ task<result<std::optional<std::size_t>>> sqlite_session_store::replace_user_sess
         if (!*live) {
             return std::optional<std::size_t>{};
         }
-        const auto ended = delete_user_sessions(c, db, user_id, nullptr);
+        // The others first, counted; then this one, whose end the replacement is.
+        const auto ended = delete_user_sessions(c, db, user_id, &current, counted);
         if (!ended) {
             return ended.error();
+        }
+        statement del = c.query("DELETE FROM sessions WHERE token_hash = ?");
+        del.bind(1, current);
+        if (del.step() != SQLITE_DONE) {
+            return storage_failure(c, "delete session");
         }
         if (!insert_session(c, replacement)) {
             return storage_failure(c, "insert session");
         }
-        return std::optional{*ended - 1};
+        return std::optional{*ended};
     });
 }
 

@@ -38,9 +38,12 @@ public:
                                                            audit::audit_event entry) override;
     task<result<std::optional<std::size_t>>> remove_user_sessions(std::string user_id,
                                                                   session::token_hash current,
-                                                                  bool keep_current) override;
-    task<result<std::optional<std::size_t>>> replace_user_sessions(
-        std::string user_id, session::token_hash current, session::session_record replacement) override;
+                                                                  bool keep_current,
+                                                                  session::liveness counted) override;
+    task<result<std::optional<std::size_t>>> replace_user_sessions(std::string user_id,
+                                                                   session::token_hash current,
+                                                                   session::session_record replacement,
+                                                                   session::liveness counted) override;
     void touch(session::token_hash hash, sys_ms seen_at) override;
     // Also deletes the revoked sessions and their revocations.
     task<result<std::size_t>> purge_expired(sys_ms now, sys_ms idle_cutoff) override;

@@ -117,7 +117,7 @@ TEST_F(CachedStoreTest, RemovingAUsersSessionsDropsAllOfThemFromTheCache)
     for (const auto* r : {&a, &b, &other}) {
         ASSERT_TRUE(find(r->hash).has_value());
     }
-    const auto removed = run(ioc, cache.remove_user_sessions("user-1", a.hash, false));
+    const auto removed = run(ioc, cache.remove_user_sessions("user-1", a.hash, false, {}));
     ASSERT_TRUE(removed.has_value() && removed->has_value());
     EXPECT_EQ(**removed, 2u);
     EXPECT_FALSE(find(a.hash).has_value());
@@ -130,7 +130,7 @@ TEST_F(CachedStoreTest, ReplacingAUsersSessionsDropsTheOldOnesFromTheCache)
     const auto a = inserted();
     ASSERT_TRUE(find(a.hash).has_value());
     const auto replacement = record_of("user-1");
-    const auto replaced = run(ioc, cache.replace_user_sessions("user-1", a.hash, replacement));
+    const auto replaced = run(ioc, cache.replace_user_sessions("user-1", a.hash, replacement, {}));
     ASSERT_TRUE(replaced.has_value() && replaced->has_value());
     EXPECT_FALSE(find(a.hash).has_value());
     EXPECT_TRUE(find(replacement.hash).has_value());

@@ -52,17 +52,21 @@ public:
     }
     task<result<std::optional<std::size_t>>> remove_user_sessions(std::string user_id,
                                                                   session::token_hash current,
-                                                                  bool keep_current) override
-    {
-        return fail_removals ? store_failure<std::optional<std::size_t>>()
-                             : inner_.remove_user_sessions(std::move(user_id), current, keep_current);
-    }
-    task<result<std::optional<std::size_t>>> replace_user_sessions(
-        std::string user_id, session::token_hash current, session::session_record replacement) override
+                                                                  bool keep_current,
+                                                                  session::liveness counted) override
     {
         return fail_removals
                    ? store_failure<std::optional<std::size_t>>()
-                   : inner_.replace_user_sessions(std::move(user_id), current, std::move(replacement));
+                   : inner_.remove_user_sessions(std::move(user_id), current, keep_current, counted);
+    }
+    task<result<std::optional<std::size_t>>> replace_user_sessions(std::string user_id,
+                                                                   session::token_hash current,
+                                                                   session::session_record replacement,
+                                                                   session::liveness counted) override
+    {
+        return fail_removals ? store_failure<std::optional<std::size_t>>()
+                             : inner_.replace_user_sessions(std::move(user_id), current,
+                                                            std::move(replacement), counted);
     }
     void touch(session::token_hash hash, sys_ms seen_at) override { inner_.touch(hash, seen_at); }
     task<result<std::size_t>> purge_expired(sys_ms now, sys_ms idle_cutoff) override

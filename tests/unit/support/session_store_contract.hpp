@@ -173,7 +173,7 @@ TYPED_TEST_P(SessionStoreContract, RemoveUserSessionsWithoutKeepEndsThemAll)
     const auto b = this->inserted("user-1");
     const auto c = this->inserted("user-1");
     const auto other = this->inserted("user-2");
-    const auto removed = run(this->ioc, this->store().remove_user_sessions("user-1", b.hash, false));
+    const auto removed = run(this->ioc, this->store().remove_user_sessions("user-1", b.hash, false, {}));
     ASSERT_TRUE(removed.has_value());
     ASSERT_TRUE(removed->has_value());
     EXPECT_EQ(**removed, 3u);
@@ -189,7 +189,7 @@ TYPED_TEST_P(SessionStoreContract, RemoveUserSessionsWithKeepKeepsTheCurrentOne)
     const auto b = this->inserted("user-1");
     const auto c = this->inserted("user-1");
     const auto other = this->inserted("user-2");
-    const auto removed = run(this->ioc, this->store().remove_user_sessions("user-1", b.hash, true));
+    const auto removed = run(this->ioc, this->store().remove_user_sessions("user-1", b.hash, true, {}));
     ASSERT_TRUE(removed.has_value());
     ASSERT_TRUE(removed->has_value());
     EXPECT_EQ(**removed, 2u);
@@ -202,7 +202,7 @@ TYPED_TEST_P(SessionStoreContract, RemoveUserSessionsWithKeepKeepsTheCurrentOne)
 TYPED_TEST_P(SessionStoreContract, RemoveUserSessionsWithOnlyTheCurrentOneAndKeepEndsNothing)
 {
     const auto a = this->inserted("user-1");
-    const auto removed = run(this->ioc, this->store().remove_user_sessions("user-1", a.hash, true));
+    const auto removed = run(this->ioc, this->store().remove_user_sessions("user-1", a.hash, true, {}));
     ASSERT_TRUE(removed.has_value() && removed->has_value());
     EXPECT_EQ(**removed, 0u);
     EXPECT_TRUE(this->exists(a.hash));
@@ -214,7 +214,8 @@ TYPED_TEST_P(SessionStoreContract, RemoveUserSessionsWithAMissingCurrentIsNullop
     const auto b = this->inserted("user-1");
     const auto missing = this->make("user-1");
     for (const bool keep : {false, true}) {
-        const auto removed = run(this->ioc, this->store().remove_user_sessions("user-1", missing.hash, keep));
+        const auto removed =
+            run(this->ioc, this->store().remove_user_sessions("user-1", missing.hash, keep, {}));
         ASSERT_TRUE(removed.has_value());
         EXPECT_FALSE(removed->has_value()) << "keep=" << keep;
     }
@@ -226,11 +227,45 @@ TYPED_TEST_P(SessionStoreContract, RemoveUserSessionsWithAnotherUsersCurrentIsNu
 {
     const auto mine = this->inserted("user-1");
     const auto theirs = this->inserted("user-2");
-    const auto removed = run(this->ioc, this->store().remove_user_sessions("user-1", theirs.hash, false));
+    const auto removed = run(this->ioc, this->store().remove_user_sessions("user-1", theirs.hash, false, {}));
     ASSERT_TRUE(removed.has_value());
     EXPECT_FALSE(removed->has_value());
     EXPECT_TRUE(this->exists(mine.hash));
     EXPECT_TRUE(this->exists(theirs.hash));
+}
+
+// An expired session is no session: ending all of them deletes it, but does not count it.
+TYPED_TEST_P(SessionStoreContract, RemoveUserSessionsCountsOnlyWhatIsLiveButDeletesEverything)
+{
+    using std::chrono::hours;
+    using std::chrono::minutes;
+    const sys_ms now = contract_t0 + hours{1};
+    const session::liveness counted{.now = now, .idle_cutoff = now - minutes{30}};
+    const auto current = this->inserted("user-1", now - minutes{1});
+    const auto active = this->inserted("user-1", now - minutes{5});
+    const auto idle = this->inserted("user-1", now - minutes{40});
+    const auto remembered = this->inserted("user-1", now - minutes{40}, true);
+    auto past_lifetime = this->make("user-1", now - hours{13}, true);
+    ASSERT_TRUE(run(this->ioc, this->store().insert(past_lifetime)).has_value());
+
+    const auto removed =
+        run(this->ioc, this->store().remove_user_sessions("user-1", current.hash, true, counted));
+    ASSERT_TRUE(removed.has_value() && removed->has_value());
+    EXPECT_EQ(**removed, 2u) << "the active and the remembered one";
+    for (const auto& h : {active.hash, idle.hash, remembered.hash, past_lifetime.hash}) {
+        EXPECT_FALSE(this->exists(h));
+    }
+    EXPECT_TRUE(this->exists(current.hash));
+
+    const auto replacement = this->make("user-1", now);
+    const auto other = this->inserted("user-1", now - minutes{40});
+    const auto replaced =
+        run(this->ioc, this->store().replace_user_sessions("user-1", current.hash, replacement, counted));
+    ASSERT_TRUE(replaced.has_value() && replaced->has_value());
+    EXPECT_EQ(**replaced, 0u) << "the other one was idle";
+    EXPECT_FALSE(this->exists(other.hash));
+    EXPECT_FALSE(this->exists(current.hash));
+    EXPECT_TRUE(this->exists(replacement.hash));
 }
 
 TYPED_TEST_P(SessionStoreContract, ConcurrentRemoveUserSessionsWithOneCurrentSucceedsOnce)
@@ -248,7 +283,7 @@ TYPED_TEST_P(SessionStoreContract, ConcurrentRemoveUserSessionsWithOneCurrentSuc
         pool.emplace_back([&] {
             boost::asio::io_context own;
             start.arrive_and_wait();
-            const auto r = run(own, this->store().remove_user_sessions("user-1", current.hash, false));
+            const auto r = run(own, this->store().remove_user_sessions("user-1", current.hash, false, {}));
             if (r && r->has_value()) {
                 ++succeeded;
                 ended += **r;
@@ -273,7 +308,7 @@ TYPED_TEST_P(SessionStoreContract, ReplaceUserSessionsCountsTheOthersAndStoresTh
     const auto other = this->inserted("user-2");
     const auto replacement = this->make("user-1", contract_t0 + std::chrono::minutes{1});
     const auto ended =
-        run(this->ioc, this->store().replace_user_sessions("user-1", current.hash, replacement));
+        run(this->ioc, this->store().replace_user_sessions("user-1", current.hash, replacement, {}));
     ASSERT_TRUE(ended.has_value());
     ASSERT_TRUE(ended->has_value()) << "the current session is live";
     EXPECT_EQ(**ended, 2u);
@@ -294,7 +329,7 @@ TYPED_TEST_P(SessionStoreContract, ReplaceUserSessionsWithAMissingCurrentChanges
     const auto missing = this->make("user-1");
     const auto replacement = this->make("user-1");
     const auto ended =
-        run(this->ioc, this->store().replace_user_sessions("user-1", missing.hash, replacement));
+        run(this->ioc, this->store().replace_user_sessions("user-1", missing.hash, replacement, {}));
     ASSERT_TRUE(ended.has_value());
     EXPECT_FALSE(ended->has_value());
     EXPECT_TRUE(this->exists(a.hash));
@@ -311,7 +346,7 @@ TYPED_TEST_P(SessionStoreContract, ReplaceUserSessionsWithAnEndedCurrentChangesN
     ASSERT_TRUE(removed.has_value() && *removed);
     const auto replacement = this->make("user-1");
     const auto ended =
-        run(this->ioc, this->store().replace_user_sessions("user-1", current.hash, replacement));
+        run(this->ioc, this->store().replace_user_sessions("user-1", current.hash, replacement, {}));
     ASSERT_TRUE(ended.has_value());
     EXPECT_FALSE(ended->has_value());
     EXPECT_TRUE(this->exists(other.hash));
@@ -324,7 +359,7 @@ TYPED_TEST_P(SessionStoreContract, ReplaceUserSessionsWithAnotherUsersCurrentCha
     const auto theirs = this->inserted("user-2");
     const auto replacement = this->make("user-1");
     const auto ended =
-        run(this->ioc, this->store().replace_user_sessions("user-1", theirs.hash, replacement));
+        run(this->ioc, this->store().replace_user_sessions("user-1", theirs.hash, replacement, {}));
     ASSERT_TRUE(ended.has_value());
     EXPECT_FALSE(ended->has_value());
     EXPECT_TRUE(this->exists(mine.hash));
@@ -444,6 +479,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     RemoveUserSessionsWithKeepKeepsTheCurrentOne, RemoveUserSessionsWithOnlyTheCurrentOneAndKeepEndsNothing,
     RemoveUserSessionsWithAMissingCurrentIsNulloptAndEndsNothing,
     RemoveUserSessionsWithAnotherUsersCurrentIsNullopt,
+    RemoveUserSessionsCountsOnlyWhatIsLiveButDeletesEverything,
     ConcurrentRemoveUserSessionsWithOneCurrentSucceedsOnce,
     ReplaceUserSessionsCountsTheOthersAndStoresTheReplacement,
     ReplaceUserSessionsWithAMissingCurrentChangesNothing, ReplaceUserSessionsWithAnEndedCurrentChangesNothing,

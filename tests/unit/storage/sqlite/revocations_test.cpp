@@ -211,14 +211,15 @@ TEST_F(Revocations, EndingAllSessionsCountsOnlyLiveOnes)
     const auto other = stored();
     const auto revoked = stored();
     ASSERT_TRUE(first.remove(revoked.hash));
-    const auto ended = run(second.ioc, second.sessions->remove_user_sessions("u1", current.hash, true));
+    const auto ended = run(second.ioc, second.sessions->remove_user_sessions("u1", current.hash, true, {}));
     ASSERT_TRUE(ended);
     ASSERT_TRUE(*ended);
     EXPECT_EQ(**ended, 1U) << "the other session, not the revoked one";
     EXPECT_FALSE(second.find(other.hash));
     EXPECT_TRUE(second.find(current.hash));
 
-    const auto refused = run(second.ioc, second.sessions->remove_user_sessions("u1", revoked.hash, false));
+    const auto refused =
+        run(second.ioc, second.sessions->remove_user_sessions("u1", revoked.hash, false, {}));
     ASSERT_TRUE(refused);
     EXPECT_FALSE(*refused) << "a revoked session cannot end the others";
 }
@@ -690,7 +691,7 @@ TEST_F(CachedRevocations, EndingAllSessionsStillEndsEveryCachedOne)
     const auto current = stored();
     const auto other = stored();
     ASSERT_TRUE(a.find(other.hash));
-    auto ended = run(b.plain.ioc, b.cache->remove_user_sessions("u1", current.hash, true));
+    auto ended = run(b.plain.ioc, b.cache->remove_user_sessions("u1", current.hash, true, {}));
     ASSERT_TRUE(ended && *ended);
     EXPECT_FALSE(a.find(other.hash));
     EXPECT_TRUE(a.find(current.hash));
