@@ -6,6 +6,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <limits>
 #include <functional>
@@ -278,12 +279,22 @@ void apply(const option& o, std::string_view value, std::string_view source, par
     out.effective[index].source = source.starts_with("--") ? "flag" : "env";
 }
 
+// Browsers match the cookie name prefixes case-insensitively (RFC 6265bis, 4.1.3).
+bool has_cookie_prefix(std::string_view name, std::string_view prefix)
+{
+    return name.size() >= prefix.size() &&
+           std::equal(prefix.begin(), prefix.end(), name.begin(), [](char a, char b) {
+               return std::tolower(static_cast<unsigned char>(a)) ==
+                      std::tolower(static_cast<unsigned char>(b));
+           });
+}
+
 void validate(const settings& s, std::vector<std::string>& errors)
 {
-    if (s.cookie_name.starts_with("__Host-") && (s.cookie_domain || s.insecure_cookies)) {
+    if (has_cookie_prefix(s.cookie_name, "__Host-") && (s.cookie_domain || s.insecure_cookies)) {
         errors.emplace_back("--cookie-name: a __Host- cookie must be Secure and must not have a Domain");
     }
-    if (s.cookie_name.starts_with("__Secure-") && s.insecure_cookies) {
+    if (has_cookie_prefix(s.cookie_name, "__Secure-") && s.insecure_cookies) {
         errors.emplace_back("--cookie-name: a __Secure- cookie must be Secure");
     }
 }

@@ -252,6 +252,14 @@ TEST_F(OptionsTest, HostPrefixedCookieMustBeSecure)
     EXPECT_TRUE(parse_args({"--cookie-name=__Secure-session", "--cookie-domain=example.com"}).errors.empty());
 }
 
+// Browsers match the prefixes whatever their case, so they would refuse these cookies too.
+TEST_F(OptionsTest, CookiePrefixesAreRecognisedInAnyCase)
+{
+    EXPECT_EQ(parse_args({"--cookie-name=__host-session", "--cookie-domain=example.com"}).errors.size(), 1u);
+    EXPECT_EQ(parse_args({"--cookie-name=__SECURE-session", "--insecure-cookies"}).errors.size(), 1u);
+    EXPECT_TRUE(parse_args({"--cookie-name=__hosts-session", "--cookie-domain=example.com"}).errors.empty());
+}
+
 TEST_F(OptionsTest, CookieDomainMustBeAPlainName)
 {
     EXPECT_EQ(parse_args({"--cookie-domain=example.com; Secure"}).errors.size(), 1u);
