@@ -8,11 +8,15 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
 // Framing that Beast's parser accepts but authd refuses (RFC 9112): an HTTP/1.1 request without
-// Host, and a Transfer-Encoding other than plain "chunked" (authd decodes no other coding, and a
-// chain of codings is a classic request-smuggling shape).
+// Host, a request with more than one Host (3.2: which one names the target is ambiguous), and a
+// Transfer-Encoding other than plain "chunked" (authd decodes no other coding, and a chain of
+// codings is a classic request-smuggling shape).
 bool acceptable_framing(const request& header)
 {
     if (header.version() >= 11 && header.find(bhttp::field::host) == header.end()) {
+        return false;
+    }
+    if (header.count(bhttp::field::host) > 1) {
         return false;
     }
     const auto te = header.find(bhttp::field::transfer_encoding);

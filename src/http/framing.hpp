@@ -10,7 +10,7 @@
 namespace authd::http {
 
 // False for framing Beast's parser accepts but authd refuses (RFC 9112): an HTTP/1.1 request
-// without Host, and a Transfer-Encoding other than plain "chunked".
+// without Host, one with several Host fields, and a Transfer-Encoding other than plain "chunked".
 bool acceptable_framing(const request& header);
 
 // True when the header part of `bytes` has an obs-fold line (RFC 9112 §5.2): refused with 400.

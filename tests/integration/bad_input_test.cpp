@@ -271,6 +271,7 @@ TEST(BadInput, SmugglingShapesAndMissingHostGet400)
     http_client client(server.port());
     for (const std::string& request : std::vector<std::string>{
              std::string("GET /health HTTP/1.1\r\n\r\n"),
+             std::string("GET /health HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\n\r\n"),
              std::string(
                  "POST /auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"),
              std::string("POST /auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
