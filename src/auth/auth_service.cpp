@@ -124,18 +124,23 @@ task<result<login_success>> auth_service::log_in(std::string email, std::string 
         co_return errc::account_disabled;
     }
 
+    std::string message = remember_me ? "User logged in (remember me)" : "User logged in";
     if (previous_cookie) {
         if (const auto old_hash = session::hash_cookie_value(*previous_cookie)) {
             // Best effort: the browser replaces the cookie anyway; this only ends the orphan early.
-            (void)co_await sessions_.store().remove(*old_hash);
+            // The login's row says so: no other row records that end.
+            if (const auto removed = co_await sessions_.store().remove(*old_hash); removed && *removed) {
+                message +=
+                    "; the session " + session::log_ref(*old_hash) + " of the cookie it came with ended";
+            }
         }
     }
     auto started = co_await sessions_.start(account.id, remember_me, client);
     if (!started) {
         co_return started.error();
     }
-    auto entry = event(audit::event_type::user_login, account.id, client,
-                       remember_me ? "User logged in (remember me)" : "User logged in", started->record.hash);
+    auto entry =
+        event(audit::event_type::user_login, account.id, client, std::move(message), started->record.hash);
     co_await record(std::move(entry));
     metrics::add(metrics::counter::logins);
     co_return login_success{std::move(account), std::move(*started)};

@@ -154,6 +154,13 @@ TEST_F(AuthServiceTest, LoginEndsTheSessionOfThePreviousCookie)
     EXPECT_NE(second->session.record.hash, first.session.record.hash);
     EXPECT_FALSE(session_exists(first.session.record.hash));
     EXPECT_TRUE(session_exists(second->session.record.hash));
+    const auto logins = events_of(event_type::user_login);
+    ASSERT_EQ(logins.size(), 2u);
+    EXPECT_EQ(logins[0].message, "User logged in");
+    EXPECT_EQ(logins[1].message, "User logged in; the session " +
+                                     session::log_ref(first.session.record.hash) +
+                                     " of the cookie it came with ended")
+        << "the end of the old session is on record";
 }
 
 TEST_F(AuthServiceTest, UnknownEmailIsInvalidCredentials)
