@@ -19,6 +19,10 @@ namespace bhttp = boost::beast::http;
 
 namespace {
 
+// How many cookies of our name a request may have checked: a browser holds two at most (a
+// host-only and a Domain one); more is someone probing, who gets no more session reads for it.
+constexpr std::size_t max_session_cookies = 3;
+
 log::level level_for(bhttp::status status)
 {
     const unsigned code = static_cast<unsigned>(status);
@@ -157,7 +161,10 @@ task<reply> dispatcher::run_pipeline(request_context& ctx)
         if (!ctx.session_cookie) {
             co_return error_reply(errc::not_authenticated, ctx.lang);
         }
-        if (r.ends_in_one_step != nullptr && r.ends_in_one_step(ctx)) {
+        // With several cookies of our name, the one-step end cannot know which is live: the
+        // session is found first, as for any other route.
+        if (r.ends_in_one_step != nullptr && r.ends_in_one_step(ctx) &&
+            cookie_.read_all(ctx.req[bhttp::field::cookie]).size() == 1) {
             const auto hash = session::hash_cookie_value(*ctx.session_cookie);
             if (!hash) {
                 co_return not_authenticated(ctx);
@@ -167,6 +174,19 @@ task<reply> dispatcher::run_pipeline(request_context& ctx)
         }
         const bool activity = r.session == session_use::checked;
         auto authenticated = co_await sessions_.authenticate(*ctx.session_cookie, activity);
+        if (!authenticated && to_errc(authenticated.error()) == errc::not_authenticated) {
+            // A stale cookie of our name may come before the live one (see read_all): the others
+            // are tried, a few at most. Only a failed check pays for this.
+            const auto values = cookie_.read_all(ctx.req[bhttp::field::cookie]);
+            for (std::size_t i = 1; i < values.size() && i < max_session_cookies; ++i) {
+                auto another = co_await sessions_.authenticate(values[i], activity);
+                if (another || to_errc(another.error()) != errc::not_authenticated) {
+                    authenticated = std::move(another);
+                    ctx.session_cookie = values[i];
+                    break;
+                }
+            }
+        }
         if (!authenticated) {
             if (to_errc(authenticated.error()) != errc::not_authenticated) {
                 co_return error_reply(r.on_store_failure, ctx.lang);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace authd::api {
 
@@ -18,6 +19,9 @@ public:
     const std::string& name() const { return attributes_.name; }
     // The first value of our cookie in a Cookie header, if the client sent one.
     std::optional<std::string_view> read(std::string_view cookie_header) const;
+    // Every value of our cookie in a Cookie header, in order. A browser sends two when it holds a
+    // host-only cookie and a Domain cookie of the same name (after --cookie-domain changed).
+    std::vector<std::string_view> read_all(std::string_view cookie_header) const;
     std::string set(std::string_view token, std::optional<std::chrono::seconds> max_age) const;
     std::string expire() const;
 

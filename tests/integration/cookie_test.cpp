@@ -1,4 +1,5 @@
 // Set-Cookie on login and on logout: the exact attributes, and the flags that change them.
+#include "audit_db.hpp"
 #include "auth_api.hpp"
 #include "http_client.hpp"
 #include "server_process.hpp"
@@ -184,6 +185,30 @@ TEST(Cookie, SessionCookieIsFoundAmongOtherCookies)
     const session_handle s = new_session(client);
     const auto res = client.get("/auth/me", {{"Cookie", "theme=dark; session=" + s.token + "; lang=pl"}});
     EXPECT_EQ(res.status, 200) << res.body;
+}
+
+// A browser holding a host-only and a Domain cookie of one name (after --cookie-domain changed)
+// sends both, the stale one possibly first: the live one is used, and the user is not locked out.
+TEST(Cookie, AStaleCookieOfTheSameNameBeforeTheLiveOneDoesNotHideIt)
+{
+    server_process server;
+    http_client client(server.port());
+    const session_handle stale = new_session(client);
+    ASSERT_EQ(log_out(client, stale).status, 200);
+    const session_handle live = new_session(client);
+    const std::string both = "session=" + stale.token + "; session=" + live.token;
+
+    const auto me_res = client.get("/auth/me", {{"Cookie", both}});
+    EXPECT_EQ(me_res.status, 200) << me_res.body;
+    EXPECT_EQ(me_res.json().at("user").at("email").as_string(), live.email);
+
+    const auto out = client.post("/auth/logout", {}, {{"Cookie", both}, {"X-CSRF-Token", live.csrf}});
+    EXPECT_EQ(out.status, 200) << out.body;
+    EXPECT_EQ(me(client, live).status, 401) << "the live session was the one logged out";
+    const auto again = client.get("/auth/me", {{"Cookie", both}});
+    EXPECT_EQ(again.status, 401) << "both dead now";
+    EXPECT_FALSE(set_cookies_named(again, "session").empty()) << "and the 401 expires the cookie";
+    EXPECT_EQ(read_logs(server.db_path(), "USER_LOGOUT").size(), 2U);
 }
 
 TEST(Cookie, LoginRotatesTheSessionAndEndsTheOneTheClientSent)
