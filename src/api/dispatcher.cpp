@@ -164,7 +164,7 @@ task<reply> dispatcher::run_pipeline(request_context& ctx)
         // With several cookies of our name, the one-step end cannot know which is live: the
         // session is found first, as for any other route.
         if (r.ends_in_one_step != nullptr && r.ends_in_one_step(ctx) &&
-            cookie_.read_all(ctx.req[bhttp::field::cookie]).size() == 1) {
+            !cookie_.sent_several(ctx.req[bhttp::field::cookie])) {
             const auto hash = session::hash_cookie_value(*ctx.session_cookie);
             if (!hash) {
                 co_return not_authenticated(ctx);

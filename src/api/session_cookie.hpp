@@ -22,6 +22,8 @@ public:
     // Every value of our cookie in a Cookie header, in order. A browser sends two when it holds a
     // host-only cookie and a Domain cookie of the same name (after --cookie-domain changed).
     std::vector<std::string_view> read_all(std::string_view cookie_header) const;
+    // Whether the header has more than one value of our cookie (without allocating).
+    bool sent_several(std::string_view cookie_header) const;
     std::string set(std::string_view token, std::optional<std::chrono::seconds> max_age) const;
     std::string expire() const;
 

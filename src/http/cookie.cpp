@@ -75,6 +75,11 @@ std::optional<std::string_view> first_cookie_value(std::string_view header, std:
     return next_value(header, name);
 }
 
+bool has_several_cookie_values(std::string_view header, std::string_view name)
+{
+    return next_value(header, name) && next_value(header, name);
+}
+
 std::string render_set_cookie(const cookie_attributes& attributes, std::string_view value,
                               std::optional<std::chrono::seconds> max_age)
 {

@@ -14,6 +14,8 @@ namespace authd::http {
 std::vector<std::string_view> cookie_values(std::string_view cookie_header, std::string_view name);
 // The first of them, without allocating (the session check runs this on every request).
 std::optional<std::string_view> first_cookie_value(std::string_view cookie_header, std::string_view name);
+// Whether there are two or more of them, without allocating (asked on every logout).
+bool has_several_cookie_values(std::string_view cookie_header, std::string_view name);
 
 struct cookie_attributes {
     std::string name;

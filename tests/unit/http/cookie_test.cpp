@@ -36,6 +36,13 @@ TEST(CookieParsing, ReturnsDuplicatesInHeaderOrder)
               (values{"first", "second"}));
 }
 
+TEST(CookieParsing, TellsWhetherANameIsSentMoreThanOnce)
+{
+    EXPECT_TRUE(has_several_cookie_values("session=first; other=x; session=second", "session"));
+    EXPECT_FALSE(has_several_cookie_values("session=only; xsession=x; sessions=y", "session"));
+    EXPECT_FALSE(has_several_cookie_values("other=x", "session"));
+}
+
 TEST(CookieParsing, SkipsPairsWithoutEquals)
 {
     EXPECT_EQ(cookie_values("session; session=abc; ;;", "session"), values{"abc"});
