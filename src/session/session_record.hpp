@@ -20,8 +20,8 @@ struct session_record {
     std::string user_agent;
 };
 
-// Which sessions count as live at a moment: before their absolute expiry, and remember-me or seen
-// after `idle_cutoff` (session_service::is_expired's rule), for a store that counts what it ends.
+// Which sessions are live at a moment: before their absolute expiry, and remember-me or seen after
+// `idle_cutoff` (session_service::is_expired() is its negation; a store counts what it ends by it).
 // Default-constructed, it counts every session.
 struct liveness {
     sys_ms now = sys_ms::min();

@@ -26,7 +26,7 @@ sys_ms session_service::effective_expiry(const session_record& record) const
 
 bool session_service::is_expired(const session_record& record, sys_ms now) const
 {
-    return now >= effective_expiry(record);
+    return !live_at(now).live(record);
 }
 
 task<result<session_record>> session_service::authenticate(std::string_view cookie_value, bool activity)

@@ -58,12 +58,12 @@ public:
     session_store& store() { return store_; }
     const session_policy& policy() const { return policy_; }
     sys_ms now() const { return clock_.now(); }
-    // Which sessions is_expired() calls live now, for a store that counts the sessions it ends.
-    liveness live_now() const
+    // The rule is_expired() applies, at `now`: for a store that counts the sessions it ends.
+    liveness live_at(sys_ms now) const
     {
-        const sys_ms at = clock_.now();
-        return liveness{.now = at, .idle_cutoff = at - policy_.idle_timeout};
+        return liveness{.now = now, .idle_cutoff = now - policy_.idle_timeout};
     }
+    liveness live_now() const { return live_at(clock_.now()); }
 
 private:
     // last_seen_at is written at most this often per session: not a database write per request.
