@@ -93,6 +93,22 @@ result<bool> append_revocation(connection& c, database& db, const token_hash& ha
     return true;
 }
 
+// Deletes these sessions' rows, by key (for the purges, in key order when `hashes` is sorted): how
+// many rows there were.
+result<std::size_t> delete_sessions(connection& c, std::span<const token_hash> hashes)
+{
+    std::size_t deleted = 0;
+    for (const auto& hash : hashes) {
+        statement del = c.query("DELETE FROM sessions WHERE token_hash = ?");
+        del.bind(1, hash);
+        if (del.step() != SQLITE_DONE) {
+            return storage_failure(c, "delete sessions");
+        }
+        deleted += static_cast<std::size_t>(c.changes());
+    }
+    return deleted;
+}
+
 // In a write job, right after a live session's revocation: while ends are few, deletes its row in
 // the same transaction, so that an ordinary logout leaves nothing of the session in `sessions` when
 // it is acknowledged (API.md's logout deletes the session from the store). In a storm the rows wait
@@ -101,13 +117,8 @@ result<bool> append_revocation(connection& c, database& db, const token_hash& ha
 void delete_row_while_quiet(connection& c, const token_hash& hash,
                             sqlite_session_store::quiet_row_deletes& quiet)
 {
-    if (!quiet.take()) {
-        return;
-    }
-    statement del = c.query("DELETE FROM sessions WHERE token_hash = ?");
-    del.bind(1, hash);
-    if (del.step() != SQLITE_DONE) {
-        log::warn("deleting an ended session's row failed; a purge deletes it", {{"error", c.error()}});
+    if (quiet.take()) {
+        (void)delete_sessions(c, std::span(&hash, 1));  // a failure is logged, and the row left to the purges
     }
 }
 
@@ -144,21 +155,6 @@ bool audits_into(const audit::audit_log& audit, const database& db)
 {
     const auto* local = dynamic_cast<const sqlite_audit_log*>(&audit);
     return local != nullptr && local->writes_to(db);
-}
-
-// The purges' deletes, by key (in key order when `hashes` is sorted): how many rows there were.
-result<std::size_t> delete_sessions(connection& c, std::span<const token_hash> hashes)
-{
-    std::size_t deleted = 0;
-    for (const auto& hash : hashes) {
-        statement del = c.query("DELETE FROM sessions WHERE token_hash = ?");
-        del.bind(1, hash);
-        if (del.step() != SQLITE_DONE) {
-            return storage_failure(c, "purge sessions");
-        }
-        deleted += static_cast<std::size_t>(c.changes());
-    }
-    return deleted;
 }
 
 // Loads the revocations acknowledged since the mirror last caught up, unless it is known to hold
@@ -336,10 +332,8 @@ task<result<std::optional<std::size_t>>> sqlite_session_store::replace_user_sess
         if (!ended) {
             return ended.error();
         }
-        statement del = c.query("DELETE FROM sessions WHERE token_hash = ?");
-        del.bind(1, current);
-        if (del.step() != SQLITE_DONE) {
-            return storage_failure(c, "delete session");
+        if (const auto deleted = delete_sessions(c, std::span(&current, 1)); !deleted) {
+            return deleted.error();
         }
         if (!insert_session(c, replacement)) {
             return storage_failure(c, "insert session");
