@@ -1,6 +1,21 @@
 #include "storage/sqlite/connection.hpp"
 
 namespace authd::storage::sqlite {
+namespace {
+
+// Process-wide, before SQLite initializes (its first open). Debian's SQLite is built without
+// lookaside memory, so every bound value, cursor and record is a malloc, and with memory
+// statistics on each of those also takes a global mutex. authd never reads the statistics.
+void configure_sqlite_library()
+{
+    static const bool configured = [] {
+        (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);  // SQLITE_MISUSE if already initialized: harmless
+        return true;
+    }();
+    (void)configured;
+}
+
+}  // namespace
 
 statement::~statement()
 {
@@ -84,6 +99,7 @@ std::span<const std::uint8_t> statement::column_blob(int index) const
 
 std::unique_ptr<connection> connection::open(const std::string& path, bool read_only, std::string& error)
 {
+    configure_sqlite_library();
     sqlite3* db = nullptr;
     // NOMUTEX: a connection is used by one thread at a time (the writer, or one reader borrower).
     const int flags =
